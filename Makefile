@@ -1,0 +1,41 @@
+# Locus — developer entry points. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8080
+CONFIG ?= conf/locus.json
+MVN ?= mvn -B --no-transfer-progress
+SERVICES := scripts/services.sh
+
+.PHONY: help up down status build package run test unit clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+up: ## start RabbitMQ and Cassandra (installing what is missing) and wait until both are ready
+	@$(SERVICES) up
+
+down: ## stop the RabbitMQ, epmd and Cassandra that `make up` started
+	@$(SERVICES) down
+
+status: ## say whether RabbitMQ and Cassandra are up, and whether they are ours
+	@$(SERVICES) status
+
+package: ## build target/locus.jar (runnable: java -jar target/locus.jar --config FILE)
+	@$(MVN) -q package -DskipTests
+
+build: package
+
+run: up package ## start the services, build, and run one node in the foreground on $(PORT)
+	@echo "Locus: http://127.0.0.1:$(PORT)   (health: http://127.0.0.1:$(PORT)/health, stop with Ctrl-C)"
+	@echo "Requests are not authenticated yet: any client may call this development node."
+	@LOCUS_HTTP_PORT=$(PORT) java -jar target/locus.jar --config $(CONFIG)
+
+test: up ## unit tests, then integration tests against the real RabbitMQ and Cassandra
+	@$(MVN) verify
+
+unit: ## unit tests only (no services needed)
+	@$(MVN) test
+
+clean: ## remove build output (not the service data in .run/)
+	@$(MVN) -q clean

@@ -1,0 +1,75 @@
+package io.locus;
+
+import io.locus.common.ConfigException;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Command-line entry point: {@code java -jar locus.jar [--config conf/locus.json]}. Loads and
+ * validates the configuration, starts Vert.x and deploys {@link MainVerticle}. A bad
+ * configuration or an unreachable dependency ends the process with one line on stderr and
+ * exit code 1.
+ */
+public final class Locus {
+  private static final Logger LOG = LoggerFactory.getLogger(Locus.class);
+
+  private Locus() {}
+
+  public static void main(String[] args) {
+    Path configFile = Path.of(System.getenv().getOrDefault("LOCUS_CONFIG", "conf/locus.json"));
+    for (int i = 0; i < args.length; i++) {
+      if ((args[i].equals("--config") || args[i].equals("-c")) && i + 1 < args.length) {
+        configFile = Path.of(args[++i]);
+      } else if (args[i].startsWith("--config=")) {
+        configFile = Path.of(args[i].substring("--config=".length()));
+      } else {
+        fail("usage: java -jar locus.jar [--config FILE]   (unknown argument: " + args[i] + ")");
+      }
+    }
+    JsonObject config;
+    try {
+      config = LocusConfig.load(configFile, System.getenv());
+    } catch (ConfigException e) {
+      fail(e.getMessage());
+      return;
+    }
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setMaxEventLoopExecuteTime(200)
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    vertx
+        .deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config))
+        .onSuccess(id -> Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx))))
+        .onFailure(
+            cause -> {
+              LOG.debug("start failed", cause);
+              vertx.close();
+              fail("Locus could not start: " + describe(cause));
+            });
+  }
+
+  private static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return message == null || message.isBlank() ? cause.toString() : message;
+  }
+
+  private static void close(Vertx vertx) {
+    try {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("shutdown did not finish cleanly: {}", e.getMessage());
+    }
+  }
+
+  private static void fail(String line) {
+    System.err.println("locus: " + line);
+    System.exit(1);
+  }
+}

@@ -1,0 +1,74 @@
+package io.locus;
+
+import static io.locus.common.ConfigKeys.*;
+
+import io.locus.http.HttpVerticle;
+import io.locus.ingest.PublisherVerticle;
+import io.locus.ingest.WriterVerticle;
+import io.locus.layer.LayerVerticle;
+import io.locus.query.QueryVerticle;
+import io.locus.store.Cassandra;
+import io.locus.store.CassandraSettings;
+import io.locus.store.Schema;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Composes a node from its configuration: creates the Cassandra schema when the node touches
+ * Cassandra, then deploys the verticles of each configured role with the configured number of
+ * instances, back ends first so the API never answers before what it depends on is there.
+ *
+ * <ul>
+ *   <li>{@code query}: {@link QueryVerticle} and {@link LayerVerticle}
+ *   <li>{@code writer}: {@link WriterVerticle}
+ *   <li>{@code publisher}: {@link PublisherVerticle}
+ *   <li>{@code api}: {@link HttpVerticle}
+ * </ul>
+ */
+public final class MainVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
+
+  @Override
+  public Future<?> start() {
+    JsonObject conf = config();
+    List<String> roles = conf.getJsonArray(ROLES).stream().map(String::valueOf).toList();
+    JsonObject instances = conf.getJsonObject(INSTANCES);
+    boolean touchesCassandra = roles.contains("query") || roles.contains("writer");
+    CassandraSettings cassandra = CassandraSettings.from(conf.getJsonObject(CASSANDRA));
+    Future<?> ready =
+        touchesCassandra
+            ? Schema.ensure(vertx, cassandra).compose(v -> Cassandra.connectShared(vertx, cassandra))
+            : Future.succeededFuture();
+    return ready
+        .compose(v -> deployIf(roles, "query", instances, QueryVerticle::new, conf.getJsonObject(CASSANDRA)))
+        .compose(v -> deployIf(roles, "query", instances, LayerVerticle::new, conf.getJsonObject(CASSANDRA)))
+        .compose(v -> deployIf(roles, "writer", instances, WriterVerticle::new, writerSlice(conf)))
+        .compose(v -> deployIf(roles, "publisher", instances, PublisherVerticle::new, conf.getJsonObject(RABBITMQ)))
+        .compose(v -> deployIf(roles, "api", instances, HttpVerticle::new, conf.getJsonObject(HTTP)))
+        .onSuccess(v -> LOG.info("Locus node started with roles {}", roles));
+  }
+
+  private static JsonObject writerSlice(JsonObject conf) {
+    return new JsonObject().put(RABBITMQ, conf.getJsonObject(RABBITMQ)).put(CASSANDRA, conf.getJsonObject(CASSANDRA));
+  }
+
+  private Future<?> deployIf(
+      List<String> roles,
+      String role,
+      JsonObject instances,
+      Supplier<? extends Deployable> verticle,
+      JsonObject slice) {
+    if (!roles.contains(role)) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(
+        verticle, new DeploymentOptions().setInstances(instances.getInteger(role)).setConfig(slice));
+  }
+}

@@ -1,0 +1,24 @@
+package io.locus.common;
+
+/**
+ * Every event-bus address, in one place. The line on each says who consumes it; the HTTP
+ * verticles are the senders unless noted.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /** Record upserts and deletes to publish durably; consumed by {@code PublisherVerticle}. */
+  public static final String PUBLISH = "locus.publish";
+
+  /** "Is the broker reachable?"; answered by {@code PublisherVerticle}. */
+  public static final String HEALTH_RABBITMQ = "locus.health.rabbitmq";
+
+  /** "Is Cassandra reachable?"; answered by {@code QueryVerticle}. */
+  public static final String HEALTH_CASSANDRA = "locus.health.cassandra";
+
+  /** Record reads (one, several, history); consumed by {@code QueryVerticle}. */
+  public static final String RECORDS_READ = "locus.records.read";
+
+  /** Layer reads and writes; consumed by {@code LayerVerticle}. */
+  public static final String LAYERS = "locus.layers";
+}

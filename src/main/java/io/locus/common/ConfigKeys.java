@@ -1,0 +1,78 @@
+package io.locus.common;
+
+/**
+ * Every configuration key Locus reads, in one place. Keys are paths in {@code conf/locus.json};
+ * each is overridable by an environment variable (see {@link EnvOverrides}). The line on each
+ * says who reads it.
+ */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  /** {@code development} or {@code production}; read by {@code Locus} at start. */
+  public static final String PROFILE = "profile";
+
+  /** Roles this node runs: {@code api}, {@code publisher}, {@code writer}, {@code query}; read by {@code MainVerticle}. */
+  public static final String ROLES = "roles";
+
+  /** Section: verticle instances per role, e.g. {@code {"api": 2}}; read by {@code MainVerticle}. */
+  public static final String INSTANCES = "instances";
+
+  /** Section for the HTTP API; read by {@code HttpVerticle}. */
+  public static final String HTTP = "http";
+
+  /** Interface the HTTP server binds. */
+  public static final String HTTP_HOST = "host";
+
+  /** TCP port of the HTTP server. */
+  public static final String HTTP_PORT = "port";
+
+  /** Base URL used in {@code selfLink}/{@code layerLink}; empty means "from the request's Host". */
+  public static final String HTTP_PUBLIC_BASE_URL = "publicBaseUrl";
+
+  /** Largest request body accepted, in bytes; larger gets 413. */
+  public static final String HTTP_MAX_BODY_BYTES = "maxBodyBytes";
+
+  /** How long the API waits for an event-bus answer before answering 503, in milliseconds. */
+  public static final String HTTP_REQUEST_TIMEOUT_MS = "requestTimeoutMs";
+
+  /** Section for RabbitMQ; read by {@code PublisherVerticle} and {@code WriterVerticle}. */
+  public static final String RABBITMQ = "rabbitmq";
+
+  public static final String RABBITMQ_HOST = "host";
+  public static final String RABBITMQ_PORT = "port";
+  public static final String RABBITMQ_USER = "user";
+  public static final String RABBITMQ_PASSWORD = "password";
+  public static final String RABBITMQ_VIRTUAL_HOST = "virtualHost";
+
+  /** Name prefix of the exchange, shard queues and dead-letter queue. */
+  public static final String RABBITMQ_NAME_PREFIX = "namePrefix";
+
+  /** Number of shard queues; fixed for the life of a keyspace (records are routed by it). */
+  public static final String RABBITMQ_SHARDS = "shards";
+
+  /** Unacknowledged deliveries a writer holds per shard queue. */
+  public static final String RABBITMQ_PREFETCH = "prefetch";
+
+  /** Deliveries of one message before it is dead-lettered as poison. */
+  public static final String RABBITMQ_DELIVERY_LIMIT = "deliveryLimit";
+
+  /** How long a publish may wait for the broker's confirm before the client gets 503. */
+  public static final String RABBITMQ_CONFIRM_TIMEOUT_MS = "confirmTimeoutMs";
+
+  /** Delay between reconnection attempts after the broker went away. */
+  public static final String RABBITMQ_RECONNECT_INTERVAL_MS = "reconnectIntervalMs";
+
+  /** Section for Cassandra; read by the store, query, layer and writer verticles. */
+  public static final String CASSANDRA = "cassandra";
+
+  public static final String CASSANDRA_HOST = "host";
+  public static final String CASSANDRA_PORT = "port";
+  public static final String CASSANDRA_LOCAL_DATACENTER = "localDatacenter";
+  public static final String CASSANDRA_KEYSPACE = "keyspace";
+
+  /** Keyspace replication map, as CQL's {@code WITH replication = {...}}. */
+  public static final String CASSANDRA_REPLICATION = "replication";
+
+  /** Driver request timeout in milliseconds. */
+  public static final String CASSANDRA_REQUEST_TIMEOUT_MS = "requestTimeoutMs";
+}

@@ -1,0 +1,118 @@
+package io.locus.http;
+
+import io.locus.common.Failures;
+import io.locus.common.InvalidInput;
+import io.locus.common.NotFound;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What every HTTP handler shares: event-bus requests, JSON answers, the one error format. */
+final class Api {
+  private static final Logger LOG = LoggerFactory.getLogger(Api.class);
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String SUFFIX = ".json";
+
+  private final Vertx vertx;
+  private final HttpSettings settings;
+
+  Api(Vertx vertx, HttpSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+  }
+
+  /** Sends {@code body} to {@code address} with an {@code action} header (may be null). */
+  Future<JsonObject> ask(String address, String action, JsonObject body) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(settings.requestTimeoutMs());
+    if (action != null) {
+      options.addHeader("action", action);
+    }
+    return vertx.eventBus().<JsonObject>request(address, body, options).map(reply -> reply.body());
+  }
+
+  /** A path parameter without its optional {@code .json} suffix. */
+  static String param(RoutingContext ctx, String name) {
+    String value = ctx.pathParam(name);
+    return value != null && value.endsWith(SUFFIX) ? value.substring(0, value.length() - SUFFIX.length()) : value;
+  }
+
+  /** An integer query parameter in [min, max], or {@code fallback} when absent. */
+  static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null || raw.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    throw new InvalidInput(name + " must be an integer between " + min + " and " + max);
+  }
+
+  /** Base of the links in answers: the configured public URL, else the request's own host. */
+  String baseUrl(RoutingContext ctx) {
+    if (!settings.publicBaseUrl().isEmpty()) {
+      return settings.publicBaseUrl();
+    }
+    String host = ctx.request().getHeader("Host");
+    return "http://" + (host == null || host.isBlank() ? settings.host() + ":" + settings.port() : host);
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
+  }
+
+  /** Completes the exchange with {@code answer} as JSON, or routes its failure to {@link #failure}. */
+  static void respond(RoutingContext ctx, int status, Future<JsonObject> answer) {
+    answer.onSuccess(body -> json(ctx, status, body)).onFailure(ctx::fail);
+  }
+
+  /** The router's failure handler: {@code {"code":…,"message":…}} with the matching status. */
+  static void failure(RoutingContext ctx) {
+    Throwable cause = ctx.failure();
+    int status;
+    String message;
+    if (cause == null) {
+      status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+      message = defaultMessage(status);
+    } else if (cause instanceof InvalidInput) {
+      status = 400;
+      message = cause.getMessage();
+    } else if (cause instanceof NotFound) {
+      status = 404;
+      message = cause.getMessage();
+    } else {
+      status = Failures.statusOf(cause);
+      message = status == 500 ? "internal error" : cause.getMessage();
+      if (status == 503 && message == null) {
+        message = "service unavailable, retry later";
+      }
+    }
+    if (status == 500) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
+    }
+    if (ctx.response().ended()) {
+      return;
+    }
+    json(ctx, status, new JsonObject().put("code", status).put("message", message));
+  }
+
+  static String defaultMessage(int status) {
+    return switch (status) {
+      case 400 -> "bad request";
+      case 404 -> "not found";
+      case 405 -> "method not allowed";
+      case 413 -> "request body too large";
+      case 415 -> "unsupported media type";
+      default -> "error";
+    };
+  }
+}

@@ -1,0 +1,84 @@
+package io.locus.http;
+
+import io.locus.common.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API: SimpleGeo Storage 0.1 (every path also with a {@code .json} suffix) and {@code
+ * GET /health}. It validates input and talks to the other verticles over the event bus only;
+ * several instances share the port.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private static final long HEALTH_TIMEOUT_MS = 1_000;
+
+  @Override
+  public Future<?> start() {
+    HttpSettings settings = HttpSettings.from(config());
+    Api api = new Api(vertx, settings);
+    RecordHandlers records = new RecordHandlers(api);
+    LayerHandlers layers = new LayerHandlers(api);
+
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
+    router.get("/health").handler(this::health);
+
+    router.get("/0.1/layers").handler(layers::list);
+    router.get("/0.1/layers.json").handler(layers::list);
+    router.get("/0.1/layers/:name").handler(layers::get);
+    router.put("/0.1/layers/:name").handler(layers::put);
+    router.delete("/0.1/layers/:name").handler(layers::delete);
+
+    router.post("/0.1/records/:layer").handler(records::bulk);
+    router.get("/0.1/records/:layer/:id/history").handler(records::history);
+    router.get("/0.1/records/:layer/:id/history.json").handler(records::history);
+    router.get("/0.1/records/:layer/:id").handler(records::get);
+    router.put("/0.1/records/:layer/:id").handler(records::put);
+    router.delete("/0.1/records/:layer/:id").handler(records::delete);
+
+    router.route().failureHandler(Api::failure);
+    for (int status : new int[] {400, 404, 405, 413, 415}) {
+      router.errorHandler(status, Api::failure);
+    }
+
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(settings.port(), settings.host())
+        .onSuccess(server -> LOG.info("HTTP API listening on http://{}:{}", settings.host(), server.actualPort()));
+  }
+
+  private void health(RoutingContext ctx) {
+    Future<String> rabbitmq = probe(Addresses.HEALTH_RABBITMQ);
+    Future<String> cassandra = probe(Addresses.HEALTH_CASSANDRA);
+    Future.join(rabbitmq, cassandra)
+        .onComplete(
+            done -> {
+              boolean up = "up".equals(rabbitmq.result()) && "up".equals(cassandra.result());
+              Api.json(
+                  ctx,
+                  up ? 200 : 503,
+                  new JsonObject()
+                      .put("status", up ? "up" : "down")
+                      .put("rabbitmq", rabbitmq.result())
+                      .put("cassandra", cassandra.result()));
+            });
+  }
+
+  /** "up" or "down" as the dependency's owner says; "down" when nobody answers in time. */
+  private Future<String> probe(String address) {
+    return vertx
+        .eventBus()
+        .<JsonObject>request(address, null, new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS))
+        .map(reply -> reply.body().getString("status"))
+        .otherwise("down");
+  }
+}

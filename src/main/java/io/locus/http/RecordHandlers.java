@@ -1,0 +1,160 @@
+package io.locus.http;
+
+import io.locus.common.Addresses;
+import io.locus.common.InvalidInput;
+import io.locus.common.NotFound;
+import io.locus.ingest.WriteOp;
+import io.locus.query.QueryVerticle;
+import io.locus.record.ExactJson;
+import io.locus.record.Names;
+import io.locus.record.PointRecord;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The record endpoints of SimpleGeo Storage 0.1: upsert, bulk upsert, get, multi-get, delete,
+ * history. Writes are answered 202 once the broker confirmed them; reads come from Cassandra.
+ */
+final class RecordHandlers {
+  /** Most features in one bulk upsert, and most ids in one multi-get. */
+  static final int MAX_BATCH = 100;
+
+  static final int DEFAULT_HISTORY_LIMIT = 10;
+  static final int MAX_LIMIT = 500;
+
+  private final Api api;
+
+  RecordHandlers(Api api) {
+    this.api = api;
+  }
+
+  void put(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "layer"));
+    String id = Names.id(Api.param(ctx, "id"));
+    JsonObject feature = ExactJson.parseObject(ctx.body().buffer());
+    PointRecord record = PointRecord.fromFeature(layer, id, feature, nowSeconds());
+    accept(ctx, layer, List.of(WriteOp.upsert(record, nowMicros())));
+  }
+
+  void bulk(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "layer"));
+    JsonObject collection = ExactJson.parseObject(ctx.body().buffer());
+    if (!"FeatureCollection".equals(collection.getValue("type"))) {
+      throw new InvalidInput("\"type\" must be \"FeatureCollection\"");
+    }
+    Object features = collection.getValue("features");
+    if (!(features instanceof JsonArray)) {
+      throw new InvalidInput("\"features\" must be a list of Features");
+    }
+    JsonArray list = (JsonArray) features;
+    if (list.isEmpty() || list.size() > MAX_BATCH) {
+      throw new InvalidInput(
+          "a bulk write takes 1 to " + MAX_BATCH + " features, got " + list.size());
+    }
+    long now = nowSeconds();
+    long micros = nowMicros();
+    List<WriteOp> ops = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.getValue(i) instanceof JsonObject)) {
+        throw new InvalidInput("features[" + i + "] must be a Feature object");
+      }
+      try {
+        ops.add(WriteOp.upsert(PointRecord.fromFeature(layer, null, list.getJsonObject(i), now), micros));
+      } catch (InvalidInput invalid) {
+        throw new InvalidInput("features[" + i + "]: " + invalid.getMessage());
+      }
+    }
+    accept(ctx, layer, ops);
+  }
+
+  void delete(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "layer"));
+    String id = Names.id(Api.param(ctx, "id"));
+    accept(ctx, layer, List.of(WriteOp.delete(layer, id, nowMicros())));
+  }
+
+  /** One id answers a Feature (or 404); a comma-separated list answers a FeatureCollection. */
+  void get(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "layer"));
+    String raw = Api.param(ctx, "id");
+    boolean many = raw.contains(",");
+    JsonArray ids = new JsonArray();
+    for (String id : raw.split(",", -1)) {
+      ids.add(Names.id(id));
+    }
+    if (ids.size() > MAX_BATCH) {
+      throw new InvalidInput("at most " + MAX_BATCH + " ids per request");
+    }
+    String base = api.baseUrl(ctx);
+    Future<JsonObject> answer =
+        api.ask(Addresses.RECORDS_READ, QueryVerticle.GET, new JsonObject().put("layer", layer).put("ids", ids))
+            .map(
+                found -> {
+                  JsonArray features = new JsonArray();
+                  found.getJsonArray("records").forEach(
+                      row -> features.add(FeatureJson.feature((JsonObject) row, layer, base)));
+                  if (many) {
+                    return FeatureJson.collection(features);
+                  }
+                  if (features.isEmpty()) {
+                    throw new NotFound("record not found: " + ids.getString(0));
+                  }
+                  return features.getJsonObject(0);
+                });
+    Api.respond(ctx, 200, answer);
+  }
+
+  void history(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "layer"));
+    String id = Names.id(ctx.pathParam("id"));
+    int limit = Api.intParam(ctx, "limit", DEFAULT_HISTORY_LIMIT, 1, MAX_LIMIT);
+    JsonObject query = new JsonObject().put("layer", layer).put("id", id).put("limit", limit);
+    String cursor = ctx.queryParams().get("cursor");
+    if (cursor != null && !cursor.isEmpty()) {
+      query.put("cursor", cursor);
+    }
+    Future<JsonObject> answer =
+        api.ask(Addresses.RECORDS_READ, QueryVerticle.HISTORY, query)
+            .map(
+                page -> {
+                  JsonArray geometries = new JsonArray();
+                  page.getJsonArray("positions").forEach(
+                      p -> {
+                        JsonObject position = (JsonObject) p;
+                        geometries.add(
+                            FeatureJson.point(position.getString("coordinates"))
+                                .put("created", position.getLong("created")));
+                      });
+                  return new JsonObject()
+                      .put("type", "GeometryCollection")
+                      .put("geometries", geometries)
+                      .put("next_cursor", page.getString("next_cursor"));
+                });
+    Api.respond(ctx, 200, answer);
+  }
+
+  /** Checks the layer exists, publishes durably, answers 202 after the broker confirmed. */
+  private void accept(RoutingContext ctx, String layer, List<WriteOp> ops) {
+    JsonArray messages = new JsonArray();
+    ops.forEach(op -> messages.add(op.toJson()));
+    Future<JsonObject> answer =
+        api.ask(Addresses.LAYERS, "get", new JsonObject().put("name", layer))
+            .compose(found -> api.ask(Addresses.PUBLISH, null, new JsonObject().put("ops", messages)))
+            .map(v -> new JsonObject().put("status", "Accepted").put("accepted", ops.size()));
+    Api.respond(ctx, 202, answer);
+  }
+
+  private static long nowSeconds() {
+    return System.currentTimeMillis() / 1000L;
+  }
+
+  private static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+}

@@ -1,0 +1,58 @@
+package io.locus.ingest;
+
+import io.vertx.core.Promise;
+import java.util.Map;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Publisher confirms of one AMQP channel: maps each publish's delivery tag to the promise of its
+ * caller and settles them as the broker confirms (possibly many at once, {@code multiple}). A
+ * new channel gets a new tracker; the old one is {@link #abandon abandoned}, failing whatever
+ * it still holds. Thread-safe: tags are registered on the client's worker thread.
+ */
+final class ConfirmTracker {
+  private final ConcurrentSkipListMap<Long, Promise<Void>> pending = new ConcurrentSkipListMap<>();
+  private volatile boolean abandoned;
+
+  void register(long deliveryTag, Promise<Void> confirmed) {
+    if (abandoned) {
+      confirmed.tryFail("channel closed before the broker confirmed");
+      return;
+    }
+    pending.put(deliveryTag, confirmed);
+  }
+
+  void settle(long deliveryTag, boolean multiple, boolean succeeded) {
+    if (multiple) {
+      ConcurrentNavigableMap<Long, Promise<Void>> settled = pending.headMap(deliveryTag, true);
+      for (Map.Entry<Long, Promise<Void>> entry : settled.entrySet()) {
+        complete(entry.getValue(), succeeded);
+      }
+      settled.clear();
+    } else {
+      Promise<Void> promise = pending.remove(deliveryTag);
+      if (promise != null) {
+        complete(promise, succeeded);
+      }
+    }
+  }
+
+  void abandon() {
+    abandoned = true;
+    pending.values().forEach(p -> p.tryFail("connection to the broker lost before it confirmed"));
+    pending.clear();
+  }
+
+  int size() {
+    return pending.size();
+  }
+
+  private static void complete(Promise<Void> promise, boolean succeeded) {
+    if (succeeded) {
+      promise.tryComplete();
+    } else {
+      promise.tryFail("the broker refused the message (nack)");
+    }
+  }
+}

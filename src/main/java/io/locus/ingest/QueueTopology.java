@@ -1,0 +1,85 @@
+package io.locus.ingest;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.RabbitMQClient;
+
+/**
+ * The broker objects Locus writes through, declared idempotently on every (re)connection by
+ * publishers and writers alike:
+ *
+ * <ul>
+ *   <li>exchange {@code <prefix>} (direct): routes an operation to the shard queue named by its
+ *       routing key, the shard number;
+ *   <li>{@code <prefix>.shard.<n>}: durable quorum queues with a single active consumer, so one
+ *       writer at a time applies a shard's operations in order; a message delivered more than
+ *       {@code deliveryLimit} times is dead-lettered by the broker;
+ *   <li>exchange and queue {@code <prefix>.dead}: dead letters, with the broker's {@code
+ *       x-death} header or a writer's {@code x-locus-error} header saying why.
+ * </ul>
+ */
+public final class QueueTopology {
+  private final RabbitSettings settings;
+
+  public QueueTopology(RabbitSettings settings) {
+    this.settings = settings;
+  }
+
+  public String exchange() {
+    return settings.namePrefix();
+  }
+
+  public String deadLetterExchange() {
+    return settings.namePrefix() + ".dead";
+  }
+
+  public String deadLetterQueue() {
+    return settings.namePrefix() + ".dead";
+  }
+
+  public String shardQueue(int shard) {
+    return settings.namePrefix() + ".shard." + shard;
+  }
+
+  /** Routing key of a shard. */
+  public static String routingKey(int shard) {
+    return Integer.toString(shard);
+  }
+
+  /** The shard that orders operations on one record. Stable across JVMs and restarts. */
+  public int shardOf(String layer, String id) {
+    int hash = (layer + '\u0000' + id).hashCode();
+    hash ^= hash >>> 16;
+    hash *= 0x85ebca6b;
+    hash ^= hash >>> 13;
+    return Math.floorMod(hash, settings.shards());
+  }
+
+  public int shards() {
+    return settings.shards();
+  }
+
+  /** Declares everything; safe to run any number of times. */
+  public Future<Void> declare(RabbitMQClient client) {
+    JsonObject quorum = new JsonObject().put("x-queue-type", "quorum");
+    Future<Void> done =
+        client
+            .exchangeDeclare(exchange(), "direct", true, false)
+            .compose(v -> client.exchangeDeclare(deadLetterExchange(), "fanout", true, false))
+            .compose(v -> client.queueDeclare(deadLetterQueue(), true, false, false, quorum).mapEmpty())
+            .compose(v -> client.queueBind(deadLetterQueue(), deadLetterExchange(), ""));
+    for (int shard = 0; shard < settings.shards(); shard++) {
+      int n = shard;
+      JsonObject arguments =
+          quorum
+              .copy()
+              .put("x-single-active-consumer", true)
+              .put("x-delivery-limit", settings.deliveryLimit())
+              .put("x-dead-letter-exchange", deadLetterExchange());
+      done =
+          done.compose(v -> client.queueDeclare(shardQueue(n), true, false, false, arguments).mapEmpty())
+              .compose(v -> client.queueBind(shardQueue(n), exchange(), routingKey(n)));
+    }
+    return done;
+  }
+}

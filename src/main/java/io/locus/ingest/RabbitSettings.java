@@ -1,0 +1,55 @@
+package io.locus.ingest;
+
+import static io.locus.common.ConfigKeys.*;
+
+import io.locus.common.ConfigReader;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.RabbitMQOptions;
+
+/** The {@code rabbitmq} section of the configuration, validated. */
+public record RabbitSettings(
+    String host,
+    int port,
+    String user,
+    String password,
+    String virtualHost,
+    String namePrefix,
+    int shards,
+    int prefetch,
+    int deliveryLimit,
+    int confirmTimeoutMs,
+    int reconnectIntervalMs) {
+
+  public static RabbitSettings from(JsonObject rabbitmq) {
+    ConfigReader reader = new ConfigReader(new JsonObject().put(RABBITMQ, rabbitmq)).section(RABBITMQ);
+    return new RabbitSettings(
+        reader.nonBlank(RABBITMQ_HOST),
+        reader.integer(RABBITMQ_PORT, 1, 65535),
+        reader.nonBlank(RABBITMQ_USER),
+        reader.string(RABBITMQ_PASSWORD),
+        reader.nonBlank(RABBITMQ_VIRTUAL_HOST),
+        reader.nonBlank(RABBITMQ_NAME_PREFIX),
+        reader.integer(RABBITMQ_SHARDS, 1, 1024),
+        reader.integer(RABBITMQ_PREFETCH, 1, 10_000),
+        reader.integer(RABBITMQ_DELIVERY_LIMIT, 1, 1000),
+        reader.integer(RABBITMQ_CONFIRM_TIMEOUT_MS, 50, 60_000),
+        reader.integer(RABBITMQ_RECONNECT_INTERVAL_MS, 50, 60_000));
+  }
+
+  /** Client options: fail fast on the first connection, reconnect forever after it. */
+  public RabbitMQOptions clientOptions() {
+    return new RabbitMQOptions()
+        .setHost(host)
+        .setPort(port)
+        .setUser(user)
+        .setPassword(password)
+        .setVirtualHost(virtualHost)
+        .setConnectionTimeout(2_000)
+        .setHandshakeTimeout(2_000)
+        .setRequestedHeartbeat(10)
+        .setAutomaticRecoveryEnabled(false)
+        .setAutomaticRecoveryOnInitialConnection(false)
+        .setReconnectAttempts(Integer.MAX_VALUE)
+        .setReconnectInterval(reconnectIntervalMs);
+  }
+}

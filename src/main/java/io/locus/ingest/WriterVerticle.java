@@ -1,0 +1,216 @@
+package io.locus.ingest;
+
+import static io.locus.common.ConfigKeys.CASSANDRA;
+import static io.locus.common.ConfigKeys.RABBITMQ;
+
+import com.rabbitmq.client.AMQP;
+import io.locus.common.InvalidInput;
+import io.locus.common.Replies;
+import io.locus.layer.LayerStore;
+import io.locus.store.Cassandra;
+import io.locus.store.CassandraSettings;
+import io.locus.store.RecordWriter;
+import io.vertx.cassandra.CassandraClient;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.rabbitmq.QueueOptions;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the shard queues and applies each operation to Cassandra, acknowledging a message
+ * only after Cassandra accepted every write it implies. Operations on one record run one at a
+ * time, in queue order; different records run concurrently up to {@code prefetch} per shard.
+ *
+ * <ul>
+ *   <li>Cassandra unreachable: the operation is retried with backoff (100 ms doubling to 5 s)
+ *       for as long as it takes; nothing is acknowledged meanwhile, so the queue holds the
+ *       backlog.
+ *   <li>Poison (a malformed message, or an error that five tries do not cure): published to the
+ *       dead-letter exchange with an {@code x-locus-error} header, then acknowledged.
+ *   <li>A write to a layer that no longer exists is dropped; a layer purge waits for every
+ *       earlier operation of its shard, and later ones wait for it.
+ * </ul>
+ *
+ * Every writer instance consumes every shard queue; the broker's single-active-consumer keeps
+ * one of them active per queue and fails over to another when it goes away.
+ */
+public final class WriterVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WriterVerticle.class);
+  private static final int POISON_TRIES = 5;
+  private static final long LAYER_CACHE_MS = 2_000;
+
+  private RabbitSettings settings;
+  private QueueTopology topology;
+  private RabbitMQClient client;
+  private RecordWriter writer;
+  private LayerStore layers;
+  private final Map<String, Long> knownLayers = new HashMap<>();
+  private final List<KeyedSequencer> shards = new ArrayList<>();
+  private volatile boolean stopping;
+
+  @Override
+  public Future<?> start() {
+    settings = RabbitSettings.from(config().getJsonObject(RABBITMQ));
+    topology = new QueueTopology(settings);
+    for (int shard = 0; shard < settings.shards(); shard++) {
+      shards.add(new KeyedSequencer());
+    }
+    CassandraClient cassandra =
+        Cassandra.shared(vertx, CassandraSettings.from(config().getJsonObject(CASSANDRA)));
+    return Future.all(RecordWriter.prepare(cassandra), LayerStore.prepare(cassandra))
+        .compose(
+            prepared -> {
+              writer = prepared.resultAt(0);
+              layers = prepared.resultAt(1);
+              return BrokerConnection.open(vertx, context, settings, this::onConnected);
+            })
+        .compose(
+            connected -> {
+              client = connected;
+              return consumeAll();
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return client == null ? Future.succeededFuture() : client.stop();
+  }
+
+  private Future<Void> onConnected(RabbitMQClient connection) {
+    return topology
+        .declare(connection)
+        .compose(v -> connection.confirmSelect())
+        .compose(v -> connection.basicQos(settings.prefetch()));
+  }
+
+  /** Subscribes to every shard, starting at a random one so active consumers spread out. */
+  private Future<Void> consumeAll() {
+    int first = ThreadLocalRandom.current().nextInt(settings.shards());
+    Future<Void> done = Future.succeededFuture();
+    for (int i = 0; i < settings.shards(); i++) {
+      int shard = (first + i) % settings.shards();
+      QueueOptions options =
+          new QueueOptions().setAutoAck(false).setMaxInternalQueueSize(settings.prefetch() * 4);
+      done =
+          done.compose(
+              v ->
+                  client
+                      .basicConsumer(topology.shardQueue(shard), options)
+                      .map(
+                          consumer -> {
+                            consumer.handler(message -> onMessage(shard, message));
+                            return null;
+                          }));
+    }
+    return done;
+  }
+
+  private void onMessage(int shard, RabbitMQMessage message) {
+    long tag = message.envelope().getDeliveryTag();
+    WriteOp op;
+    try {
+      op = WriteOp.fromJson(message.body());
+    } catch (InvalidInput poison) {
+      deadLetter(shard, message, poison.getMessage());
+      return;
+    }
+    KeyedSequencer sequencer = shards.get(shard);
+    Future<Void> applied =
+        op.kind() == WriteOp.Kind.PURGE_LAYER
+            ? sequencer.submitBarrier(() -> retrying(() -> purge(op, shard)))
+            : sequencer.submit(op.recordKey(), () -> retrying(() -> applyIfLayerExists(op, shard)));
+    applied
+        .onSuccess(v -> ack(tag))
+        .onFailure(
+            cause -> {
+              if (!stopping) {
+                deadLetter(shard, message, cause.getMessage());
+              }
+            });
+  }
+
+  private Future<Void> purge(WriteOp op, int shard) {
+    knownLayers.remove(op.layer());
+    return writer.apply(op, shard);
+  }
+
+  private Future<Void> applyIfLayerExists(WriteOp op, int shard) {
+    Long knownUntil = knownLayers.get(op.layer());
+    Future<Boolean> exists =
+        knownUntil != null && knownUntil > System.currentTimeMillis()
+            ? Future.succeededFuture(true)
+            : layers.get(op.layer()).map(layer -> {
+                if (layer != null) {
+                  knownLayers.put(op.layer(), System.currentTimeMillis() + LAYER_CACHE_MS);
+                }
+                return layer != null;
+              });
+    return exists.compose(
+        yes -> {
+          if (!yes) {
+            LOG.debug("dropping {} of {}/{}: layer no longer exists", op.kind(), op.layer(), op.id());
+            return Future.succeededFuture();
+          }
+          return writer.apply(op, shard);
+        });
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds: forever while Cassandra is unreachable, {@link
+   * #POISON_TRIES} times for any other failure.
+   */
+  private Future<Void> retrying(Supplier<Future<Void>> attempt) {
+    Promise<Void> done = Promise.promise();
+    retry(attempt, done, 1, 100);
+    return done.future();
+  }
+
+  private void retry(Supplier<Future<Void>> attempt, Promise<Void> done, int tries, long delayMs) {
+    attempt
+        .get()
+        .onSuccess(done::complete)
+        .onFailure(
+            cause -> {
+              boolean transientFailure = Replies.isStoreUnavailable(cause);
+              if (stopping || (!transientFailure && tries >= POISON_TRIES)) {
+                done.fail(cause);
+                return;
+              }
+              if (tries == 1 || tries % 20 == 0) {
+                LOG.warn("write failed (try {}), retrying in {} ms: {}", tries, delayMs, cause.toString());
+              }
+              vertx.setTimer(delayMs, t -> retry(attempt, done, tries + 1, Math.min(delayMs * 2, 5_000)));
+            });
+  }
+
+  private void ack(long tag) {
+    client
+        .basicAck(tag, false)
+        .onFailure(cause -> LOG.info("ack failed, the broker will redeliver: {}", cause.getMessage()));
+  }
+
+  private void deadLetter(int shard, RabbitMQMessage message, String reason) {
+    LOG.error("dead-lettering a message of shard {}: {}", shard, reason);
+    Map<String, Object> headers = new HashMap<>();
+    headers.put("x-locus-error", String.valueOf(reason));
+    headers.put("x-locus-shard", shard);
+    AMQP.BasicProperties properties =
+        new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").headers(headers).build();
+    client
+        .basicPublish(topology.deadLetterExchange(), "", properties, message.body())
+        .compose(v -> client.waitForConfirms(5_000))
+        .onSuccess(v -> ack(message.envelope().getDeliveryTag()))
+        .onFailure(cause -> LOG.warn("could not dead-letter; the broker will redeliver: {}", cause.getMessage()));
+  }
+}

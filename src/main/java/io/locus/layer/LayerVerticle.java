@@ -1,0 +1,129 @@
+package io.locus.layer;
+
+import io.locus.common.Addresses;
+import io.locus.common.NotFound;
+import io.locus.common.Replies;
+import io.locus.common.InvalidInput;
+import io.locus.ingest.WriteOp;
+import io.locus.store.Cassandra;
+import io.locus.store.CassandraSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Layer reads and writes, synchronous against Cassandra (a layer must exist before records are
+ * written to it). Consumes {@link Addresses#LAYERS} with header {@code action}:
+ *
+ * <ul>
+ *   <li>{@code get} {name} → the layer, or fails 404;
+ *   <li>{@code put} {layer} → stores it, keeping the original {@code created};
+ *   <li>{@code delete} {name} → removes it and queues the purge of its records (fails 503, the
+ *       layer left as it was, when the purge cannot be queued);
+ *   <li>{@code list} {cursor, limit} → {@code {"layers":[…],"next_cursor":…}}.
+ * </ul>
+ */
+public final class LayerVerticle extends VerticleBase {
+  /** Event-bus header naming the operation. */
+  public static final String ACTION = "action";
+
+  private LayerStore store;
+
+  @Override
+  public Future<?> start() {
+    CassandraSettings settings = CassandraSettings.from(config());
+    return LayerStore.prepare(Cassandra.shared(vertx, settings))
+        .onSuccess(
+            prepared -> {
+              store = prepared;
+              vertx.eventBus().<JsonObject>consumer(Addresses.LAYERS, this::handle);
+            });
+  }
+
+  private void handle(Message<JsonObject> request) {
+    JsonObject body = request.body();
+    Future<?> answer =
+        switch (String.valueOf(request.headers().get(ACTION))) {
+          case "get" -> found(store.get(body.getString("name")));
+          case "put" -> put(body);
+          case "delete" -> delete(body.getString("name"));
+          case "list" -> list(body.getString("cursor"), body.getInteger("limit"));
+          default -> Future.failedFuture(new IllegalArgumentException("unknown layer action"));
+        };
+    answer.onSuccess(request::reply).onFailure(cause -> Replies.fail(request, cause));
+  }
+
+  private static Future<JsonObject> found(Future<JsonObject> layer) {
+    return layer.compose(
+        found -> found == null ? Future.failedFuture(new NotFound("layer not found")) : Future.succeededFuture(found));
+  }
+
+  private Future<JsonObject> put(JsonObject layer) {
+    return store
+        .get(layer.getString("name"))
+        .compose(
+            existing -> {
+              if (existing != null) {
+                layer.put("created", existing.getLong("created"));
+              }
+              return store.put(layer);
+            })
+        .map(v -> new JsonObject().put("status", "OK"));
+  }
+
+  private Future<JsonObject> delete(String name) {
+    return found(store.get(name))
+        .compose(
+            existing -> {
+              JsonObject purge =
+                  new JsonObject()
+                      .put("ops", new JsonArray().add(WriteOp.purgeLayer(name, micros()).toJson()));
+              return store
+                  .delete(name)
+                  .compose(v -> vertx.eventBus().request(Addresses.PUBLISH, purge, new DeliveryOptions()))
+                  .recover(cause -> store.put(existing).transform(restored -> Future.failedFuture(cause)));
+            })
+        .map(v -> new JsonObject().put("status", "Deleted"));
+  }
+
+  private Future<JsonObject> list(String cursor, int limit) {
+    String after = cursor == null ? null : decodeCursor(cursor);
+    return store
+        .page(after, limit + 1)
+        .map(
+            page -> {
+              boolean more = page.size() > limit;
+              JsonArray layers = new JsonArray(page.subList(0, Math.min(limit, page.size())));
+              String next =
+                  more ? encodeCursor(layers.getJsonObject(layers.size() - 1).getString("name")) : null;
+              return new JsonObject().put("layers", layers).put("next_cursor", next);
+            });
+  }
+
+  static String encodeCursor(String lastName) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("l1:" + lastName).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String decodeCursor(String cursor) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      if (text.startsWith("l1:") && text.length() > 3) {
+        return io.locus.record.Names.layer(text.substring(3));
+      }
+    } catch (IllegalArgumentException invalid) {
+      // reported below
+    }
+    throw new InvalidInput("invalid cursor");
+  }
+
+  private static long micros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+  }
+}

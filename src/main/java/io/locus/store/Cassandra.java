@@ -1,0 +1,56 @@
+package io.locus.store;
+
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.vertx.cassandra.CassandraClient;
+import io.vertx.cassandra.CassandraClientOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+
+/** Creates Cassandra clients from {@link CassandraSettings}. */
+public final class Cassandra {
+  private static final String SHARED_NAME = "locus";
+
+  private Cassandra() {}
+
+  /**
+   * The node-wide client bound to the Locus keyspace: one driver session shared by every
+   * verticle instance of the node (the driver is asynchronous and multiplexes requests).
+   */
+  public static CassandraClient shared(Vertx vertx, CassandraSettings settings) {
+    return CassandraClient.createShared(vertx, SHARED_NAME, options(settings).setKeyspace(settings.keyspace()));
+  }
+
+  /**
+   * Creates the node-wide client and opens its session before any verticle uses it: verticle
+   * instances starting together would otherwise race to open the same shared session.
+   */
+  public static Future<CassandraClient> connectShared(Vertx vertx, CassandraSettings settings) {
+    CassandraClient client = shared(vertx, settings);
+    return client.execute("SELECT release_version FROM system.local").map(client);
+  }
+
+  /** A client with no keyspace, for creating the schema. */
+  static CassandraClient withoutKeyspace(Vertx vertx, CassandraSettings settings) {
+    return CassandraClient.create(vertx, options(settings));
+  }
+
+  private static CassandraClientOptions options(CassandraSettings settings) {
+    CassandraClientOptions options =
+        new CassandraClientOptions().addContactPoint(settings.host(), settings.port());
+    options
+        .dataStaxClusterBuilder()
+        .withLocalDatacenter(settings.localDatacenter())
+        .withConfigLoader(
+            DriverConfigLoader.programmaticBuilder()
+                .withDuration(
+                    DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofMillis(settings.requestTimeoutMs()))
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
+                .withBoolean(DefaultDriverOption.REQUEST_WARN_IF_SET_KEYSPACE, false)
+                .build());
+    return options;
+  }
+}

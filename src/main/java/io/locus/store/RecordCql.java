@@ -1,0 +1,46 @@
+package io.locus.store;
+
+/** CQL of the record tables ({@code records}, {@code records_by_cell}, {@code history}, {@code layer_members}). */
+final class RecordCql {
+  private RecordCql() {}
+
+  /** How long a deleted record's marker row lives: later, older writes are refused meanwhile. */
+  static final int DELETE_MARKER_TTL_SECONDS = 7 * 24 * 3600;
+
+  static final String SELECT_CURRENT =
+      "SELECT ts, cell, deleted FROM records WHERE layer = ? AND id = ?";
+
+  static final String SELECT_RECORD =
+      "SELECT id, coordinates, created, properties, deleted FROM records WHERE layer = ? AND id = ?";
+
+  static final String INSERT_RECORD =
+      "INSERT INTO records (layer, id, lat, lon, coordinates, cell, created, properties, ts, deleted)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, false) USING TIMESTAMP ?";
+
+  static final String MARK_DELETED =
+      "INSERT INTO records (layer, id, lat, lon, coordinates, cell, created, properties, ts, deleted)"
+          + " VALUES (?, ?, null, null, null, null, null, null, ?, true) USING TIMESTAMP ? AND TTL "
+          + DELETE_MARKER_TTL_SECONDS;
+
+  static final String INSERT_INDEX =
+      "INSERT INTO records_by_cell (layer, pcell, cell, id, lat, lon, coordinates, created, properties)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?";
+
+  static final String DELETE_INDEX =
+      "DELETE FROM records_by_cell USING TIMESTAMP ? WHERE layer = ? AND pcell = ? AND cell = ? AND id = ?";
+
+  static final String INSERT_HISTORY =
+      "INSERT INTO history (layer, id, ts, created, coordinates) VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?";
+
+  static final String DELETE_HISTORY = "DELETE FROM history USING TIMESTAMP ? WHERE layer = ? AND id = ?";
+
+  static final String SELECT_HISTORY =
+      "SELECT ts, created, coordinates FROM history WHERE layer = ? AND id = ? AND ts < ? LIMIT ?";
+
+  /** Membership is written at server time: per-record operations are already serialized. */
+  static final String INSERT_MEMBER = "INSERT INTO layer_members (layer, shard, id) VALUES (?, ?, ?)";
+
+  static final String DELETE_MEMBER = "DELETE FROM layer_members WHERE layer = ? AND shard = ? AND id = ?";
+
+  static final String SELECT_MEMBERS = "SELECT id FROM layer_members WHERE layer = ? AND shard = ?";
+}

@@ -1,0 +1,70 @@
+package io.locus.store;
+
+import io.vertx.cassandra.CassandraClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * The Cassandra schema, created idempotently at start. Tables:
+ *
+ * <ul>
+ *   <li>{@code layers}: one row per layer.
+ *   <li>{@code records}: the latest state of each record, keyed by (layer, id); a deleted record
+ *       keeps a short-lived marker row so that a late, older write cannot bring it back.
+ *   <li>{@code records_by_cell}: the spatial index, one row per live record under its S2 cell,
+ *       partitioned by the cell's parent at {@link io.locus.geo.Cells#PARTITION_LEVEL}.
+ *   <li>{@code history}: every position of a record, newest first.
+ *   <li>{@code layer_members}: which records a layer holds, per shard queue, so that deleting a
+ *       layer can find and remove them.
+ * </ul>
+ */
+public final class Schema {
+  private Schema() {}
+
+  static List<String> tables() {
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS layers ("
+            + " name text PRIMARY KEY, title text, description text, public boolean,"
+            + " callback_urls list<text>, created bigint, updated bigint)",
+        "CREATE TABLE IF NOT EXISTS records ("
+            + " layer text, id text, lat double, lon double, coordinates text, cell bigint,"
+            + " created bigint, properties text, ts bigint, deleted boolean,"
+            + " PRIMARY KEY ((layer, id)))",
+        "CREATE TABLE IF NOT EXISTS records_by_cell ("
+            + " layer text, pcell bigint, cell bigint, id text, lat double, lon double,"
+            + " coordinates text, created bigint, properties text,"
+            + " PRIMARY KEY ((layer, pcell), cell, id))",
+        "CREATE TABLE IF NOT EXISTS history ("
+            + " layer text, id text, ts bigint, created bigint, coordinates text,"
+            + " PRIMARY KEY ((layer, id), ts)) WITH CLUSTERING ORDER BY (ts DESC)",
+        "CREATE TABLE IF NOT EXISTS layer_members ("
+            + " layer text, shard int, id text, PRIMARY KEY ((layer, shard), id))");
+  }
+
+  /** Creates the keyspace (replication from config) and every table, if missing. */
+  public static Future<Void> ensure(Vertx vertx, CassandraSettings settings) {
+    CassandraClient admin = Cassandra.withoutKeyspace(vertx, settings);
+    String keyspace = settings.keyspace();
+    Future<Void> created =
+        admin
+            .execute(
+                "CREATE KEYSPACE IF NOT EXISTS " + keyspace
+                    + " WITH replication = " + settings.replicationCql())
+            .mapEmpty();
+    for (String table : tables()) {
+      created = created.compose(v -> admin.execute(qualify(table, keyspace)).mapEmpty());
+    }
+    return created
+        .recover(
+            cause ->
+                Future.failedFuture(
+                    "Cassandra at " + settings.host() + ":" + settings.port()
+                        + " (config key 'cassandra.host'): " + cause.getMessage()))
+        .eventually(admin::close);
+  }
+
+  private static String qualify(String ddl, String keyspace) {
+    return ddl.replace("IF NOT EXISTS ", "IF NOT EXISTS " + keyspace + ".");
+  }
+}
