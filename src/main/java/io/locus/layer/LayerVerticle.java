@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -33,6 +34,9 @@ public final class LayerVerticle extends VerticleBase {
   /** Event-bus header naming the operation. */
   public static final String ACTION = "action";
 
+  private static final String CACHE = "locus.layers.cache";
+  private static final long FRESH_MS = 1_000;
+
   private LayerStore store;
 
   @Override
@@ -50,13 +54,42 @@ public final class LayerVerticle extends VerticleBase {
     JsonObject body = request.body();
     Future<?> answer =
         switch (String.valueOf(request.headers().get(ACTION))) {
-          case "get" -> found(store.get(body.getString("name")));
+          case "get" -> found(cachedGet(body.getString("name")));
           case "put" -> put(body);
           case "delete" -> delete(body.getString("name"));
           case "list" -> list(body.getString("cursor"), body.getInteger("limit"));
           default -> Future.failedFuture(new IllegalArgumentException("unknown layer action"));
         };
     answer.onSuccess(request::reply).onFailure(cause -> Replies.fail(request, cause));
+  }
+
+  /**
+   * The layer, from a node-wide cache when fetched less than {@link #FRESH_MS} ago. When
+   * Cassandra cannot be reached, a layer seen before is served from the cache whatever its age,
+   * so that writes keep being accepted (and queued) through a Cassandra outage.
+   */
+  private Future<JsonObject> cachedGet(String name) {
+    LocalMap<String, JsonObject> cache = vertx.sharedData().getLocalMap(CACHE);
+    JsonObject entry = cache.get(name);
+    long now = System.currentTimeMillis();
+    if (entry != null && now - entry.getLong("at") < FRESH_MS) {
+      return Future.succeededFuture(entry.getJsonObject("layer"));
+    }
+    return store
+        .get(name)
+        .onSuccess(
+            layer -> {
+              if (layer == null) {
+                cache.remove(name);
+              } else {
+                cache.put(name, new JsonObject().put("layer", layer).put("at", now));
+              }
+            })
+        .recover(
+            cause ->
+                entry != null && Replies.isStoreUnavailable(cause)
+                    ? Future.succeededFuture(entry.getJsonObject("layer"))
+                    : Future.failedFuture(cause));
   }
 
   private static Future<JsonObject> found(Future<JsonObject> layer) {
@@ -74,6 +107,7 @@ public final class LayerVerticle extends VerticleBase {
               }
               return store.put(layer);
             })
+        .onSuccess(v -> vertx.sharedData().getLocalMap(CACHE).remove(layer.getString("name")))
         .map(v -> new JsonObject().put("status", "OK"));
   }
 
@@ -84,6 +118,7 @@ public final class LayerVerticle extends VerticleBase {
               JsonObject purge =
                   new JsonObject()
                       .put("ops", new JsonArray().add(WriteOp.purgeLayer(name, micros()).toJson()));
+              vertx.sharedData().getLocalMap(CACHE).remove(name);
               return store
                   .delete(name)
                   .compose(v -> vertx.eventBus().request(Addresses.PUBLISH, purge, new DeliveryOptions()))

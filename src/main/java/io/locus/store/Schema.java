@@ -44,7 +44,14 @@ public final class Schema {
 
   /** Creates the keyspace (replication from config) and every table, if missing. */
   public static Future<Void> ensure(Vertx vertx, CassandraSettings settings) {
-    CassandraClient admin = Cassandra.withoutKeyspace(vertx, settings);
+    // The driver parses its reference configuration the first time a client is built: that
+    // takes a few hundred milliseconds, so it happens on a worker thread, once.
+    return vertx
+        .executeBlocking(() -> Cassandra.withoutKeyspace(vertx, settings))
+        .compose(admin -> create(admin, settings));
+  }
+
+  private static Future<Void> create(CassandraClient admin, CassandraSettings settings) {
     String keyspace = settings.keyspace();
     Future<Void> created =
         admin

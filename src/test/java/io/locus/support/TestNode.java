@@ -1,0 +1,115 @@
+package io.locus.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.locus.LocusConfig;
+import io.locus.MainVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole Locus node inside the test JVM, on the real RabbitMQ and Cassandra that {@code make
+ * test} started, with its own keyspace and queue names so tests never touch development data.
+ * Event loops are watched with a low blocked-thread threshold; {@link #close} fails the test if
+ * any event loop was blocked.
+ */
+public final class TestNode implements AutoCloseable {
+  public static final int PORT = 18080;
+  private static final long BLOCKED_THRESHOLD_MS = 100;
+
+  private final Vertx vertx;
+  private final BlockedThreadWatch watch = new BlockedThreadWatch();
+  public final JsonObject config;
+  public final Http http;
+
+  private TestNode(JsonObject config) {
+    this.config = config;
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setBlockedThreadCheckInterval(50)
+                .setWarningExceptionTime(BLOCKED_THRESHOLD_MS)
+                .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)
+                .setMaxEventLoopExecuteTime(BLOCKED_THRESHOLD_MS)
+                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    this.http = new Http("http://127.0.0.1:" + PORT);
+  }
+
+  /** The development configuration, pointed at test names, with {@code overrides} (env style). */
+  public static JsonObject config(Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>();
+    env.put("LOCUS_HTTP_PORT", String.valueOf(PORT));
+    env.put("LOCUS_CASSANDRA_KEYSPACE", "locus_it");
+    env.put("LOCUS_RABBITMQ_NAME_PREFIX", "locus.it");
+    env.put("LOCUS_RABBITMQ_SHARDS", "4");
+    env.put("LOCUS_RABBITMQ_RECONNECT_INTERVAL_MS", "500");
+    env.putAll(overrides);
+    return LocusConfig.load(Path.of("conf/locus.json"), env);
+  }
+
+  public static TestNode start() {
+    return start(Map.of());
+  }
+
+  public static TestNode start(Map<String, String> overrides) {
+    TestNode node = new TestNode(config(overrides));
+    node.watch.attach();
+    node.vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(node.config)).await();
+    return node;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().await();
+    } finally {
+      watch.detach();
+    }
+    assertThat(watch.events).as("event loops blocked during the test").isEmpty();
+  }
+
+  /** Collects the blocked-thread warnings Vert.x logs. */
+  private static final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
+    final List<String> events = new CopyOnWriteArrayList<>();
+
+    void attach() {
+      setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
+      start();
+      root().addAppender(this);
+    }
+
+    void detach() {
+      root().detachAppender(this);
+      stop();
+    }
+
+    private static Logger root() {
+      return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+      if (event.getFormattedMessage().contains("has been blocked for")
+          && event.getThreadName() != null
+          && event.getFormattedMessage().contains("eventloop")) {
+        events.add(event.getFormattedMessage());
+      }
+    }
+  }
+}
