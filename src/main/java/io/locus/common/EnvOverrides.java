@@ -42,7 +42,7 @@ public final class EnvOverrides {
       String variable = variableFor(path);
       String raw = env.get(variable);
       if (raw != null) {
-        node.put(key, convert(variable, raw.trim(), current));
+        node.put(key, convert(variable + " (config key '" + path + "')", raw.trim(), current));
       }
     }
   }

@@ -16,11 +16,11 @@ final class ConfirmTracker {
   private volatile boolean abandoned;
 
   void register(long deliveryTag, Promise<Void> confirmed) {
-    if (abandoned) {
-      confirmed.tryFail("channel closed before the broker confirmed");
-      return;
-    }
     pending.put(deliveryTag, confirmed);
+    // abandon() may have run between a check and the put: re-check after it.
+    if (abandoned && pending.remove(deliveryTag) != null) {
+      confirmed.tryFail("channel closed before the broker confirmed");
+    }
   }
 
   void settle(long deliveryTag, boolean multiple, boolean succeeded) {

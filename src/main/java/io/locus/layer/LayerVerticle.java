@@ -52,14 +52,19 @@ public final class LayerVerticle extends VerticleBase {
 
   private void handle(Message<JsonObject> request) {
     JsonObject body = request.body();
-    Future<?> answer =
-        switch (String.valueOf(request.headers().get(ACTION))) {
-          case "get" -> found(cachedGet(body.getString("name")));
-          case "put" -> put(body);
-          case "delete" -> delete(body.getString("name"));
-          case "list" -> list(body.getString("cursor"), body.getInteger("limit"));
-          default -> Future.failedFuture(new IllegalArgumentException("unknown layer action"));
-        };
+    Future<?> answer;
+    try {
+      answer =
+          switch (String.valueOf(request.headers().get(ACTION))) {
+            case "get" -> found(cachedGet(body.getString("name")));
+            case "put" -> put(body);
+            case "delete" -> delete(body.getString("name"));
+            case "list" -> list(body.getString("cursor"), body.getInteger("limit"));
+            default -> Future.failedFuture(new IllegalArgumentException("unknown layer action"));
+          };
+    } catch (RuntimeException invalid) {
+      answer = Future.failedFuture(invalid);
+    }
     answer.onSuccess(request::reply).onFailure(cause -> Replies.fail(request, cause));
   }
 

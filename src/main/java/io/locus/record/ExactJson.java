@@ -30,7 +30,7 @@ public final class ExactJson {
 
   /** Parses a JSON object; anything else (an array, a number, bad syntax) is invalid input. */
   public static JsonObject parseObject(Buffer body) {
-    return parseObject(body.getBytes());
+    return parseObject(body == null ? new byte[0] : body.getBytes());
   }
 
   public static JsonObject parseObject(String text) {

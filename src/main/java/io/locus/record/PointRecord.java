@@ -66,9 +66,12 @@ public record PointRecord(
     return new PointRecord(Names.layer(layer), id, lat, lon, created, props);
   }
 
-  /** The coordinates as the JSON text {@code [lon,lat]}, with the digits the client sent. */
+  /**
+   * The coordinates as the JSON text {@code [lon,lat]}, with the digits the client sent, always
+   * in plain notation ({@code 1e-7} becomes {@code 0.0000001}).
+   */
   public String coordinatesJson() {
-    return "[" + lon.toString() + "," + lat.toString() + "]";
+    return "[" + lon.toPlainString() + "," + lat.toPlainString() + "]";
   }
 
   private static String featureId(String pathId, Object bodyId) {
@@ -93,7 +96,11 @@ public record PointRecord(
       return (BigDecimal) value;
     }
     if (value instanceof Number) {
-      return new BigDecimal(value.toString());
+      try {
+        return new BigDecimal(value.toString());
+      } catch (NumberFormatException notFinite) {
+        throw new InvalidInput(what + " must be a number, got " + value);
+      }
     }
     if (value instanceof String) {
       String text = ((String) value).trim();

@@ -23,7 +23,8 @@ public record CassandraSettings(
     String keyspace = reader.nonBlank(CASSANDRA_KEYSPACE);
     if (!IDENTIFIER.matcher(keyspace).matches()) {
       throw new ConfigException(
-          "config key 'cassandra.keyspace' must be a lower-case CQL identifier, got \"" + keyspace + "\"");
+          "config key 'cassandra.keyspace' (env LOCUS_CASSANDRA_KEYSPACE) must be a lower-case CQL identifier, got \""
+              + keyspace + "\"");
     }
     JsonObject replication = reader.object(CASSANDRA_REPLICATION);
     reader.section(CASSANDRA_REPLICATION).nonBlank("class");

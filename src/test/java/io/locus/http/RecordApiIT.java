@@ -48,7 +48,7 @@ class RecordApiIT {
   }
 
   static Response awaitStatus(String path, int status) {
-    return Eventually.await(WITHIN, () -> http.get(path), r -> r.status() == status);
+    return http.awaitStatus(path, status);
   }
 
   @Test

@@ -55,6 +55,11 @@ public final class Http {
     return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
+  /** Polls GET {@code path} until it answers {@code status} (20 s at most). */
+  public Response awaitStatus(String path, int status) {
+    return Eventually.await(java.time.Duration.ofSeconds(20), () -> get(path), r -> r.status() == status);
+  }
+
   private URI uri(String path) {
     return URI.create(base + path);
   }

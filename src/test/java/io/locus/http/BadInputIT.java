@@ -1,0 +1,190 @@
+package io.locus.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.locus.support.Http;
+import io.locus.support.Http.Response;
+import io.locus.support.TestNode;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@DisplayName("Bad input gets a JSON 4xx and leaves accepted data intact")
+class BadInputIT {
+  private static final String GOOD =
+      "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1.5,2.5]},\"properties\":{}}";
+  private static TestNode node;
+  private static Http http;
+  private static String layer;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    http = node.http;
+    layer = "it.bad." + UUID.randomUUID().toString().substring(0, 8);
+    http.put("/0.1/layers/" + layer, "{}");
+    assertThat(http.put("/0.1/records/" + layer + "/keeper", GOOD).status()).isEqualTo(202);
+    http.awaitStatus("/0.1/records/" + layer + "/keeper", 200);
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      JsonObject keeper = http.get("/0.1/records/" + layer + "/keeper").json();
+      assertThat(keeper.getJsonObject("geometry").getJsonArray("coordinates").encode()).isEqualTo("[1.5,2.5]");
+    } finally {
+      node.close();
+    }
+  }
+
+  static String point(String coordinates) {
+    return "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":" + coordinates + "}}";
+  }
+
+  static Stream<Arguments> badRecordBodies() {
+    return Stream.of(
+        Arguments.of("malformed JSON", "{\"type\":\"Feature\",", 400),
+        Arguments.of("empty body", "", 400),
+        Arguments.of("a JSON array", "[1,2]", 400),
+        Arguments.of("duplicate keys", "{\"type\":\"Feature\",\"type\":\"Feature\"}", 400),
+        Arguments.of("not a Feature", "{\"type\":\"Point\",\"coordinates\":[1,2]}", 400),
+        Arguments.of("wrong geometry type", "{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[1,2],[3,4]]}}", 400),
+        Arguments.of("missing geometry", "{\"type\":\"Feature\",\"properties\":{}}", 400),
+        Arguments.of("missing coordinates", "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\"}}", 400),
+        Arguments.of("one coordinate", point("[1]"), 400),
+        Arguments.of("latitude over 90", point("[10, 90.0001]"), 400),
+        Arguments.of("latitude under -90", point("[10, -91]"), 400),
+        Arguments.of("longitude over 180", point("[180.5, 10]"), 400),
+        Arguments.of("NaN as a string", point("[\"NaN\", 10]"), 400),
+        Arguments.of("NaN as a literal", point("[NaN, 10]"), 400),
+        Arguments.of("Infinity as a string", point("[10, \"Infinity\"]"), 400),
+        Arguments.of("coordinates as words", point("[\"east\", \"north\"]"), 400),
+        Arguments.of("coordinates as objects", point("[{}, []]"), 400),
+        Arguments.of("huge exponent", point("[1e999999, 10]"), 400),
+        Arguments.of("properties not an object", "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]},\"properties\":[1]}", 400),
+        Arguments.of("created negative", "{\"type\":\"Feature\",\"created\":-5,\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}", 400),
+        Arguments.of("created a word", "{\"type\":\"Feature\",\"created\":\"yesterday\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}", 400),
+        Arguments.of("id differing from the URL", "{\"type\":\"Feature\",\"id\":\"other\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}", 400),
+        Arguments.of("body over the limit", "{\"type\":\"Feature\",\"properties\":{\"pad\":\"" + "x".repeat(1_100_000) + "\"}}", 413));
+  }
+
+  @ParameterizedTest(name = "{0} → {2}")
+  @MethodSource("badRecordBodies")
+  @DisplayName("a bad record body is refused with a JSON error")
+  void badRecordBody(String why, String body, int status) {
+    Response response = http.put("/0.1/records/" + layer + "/keeper", body);
+    assertError(response, status);
+  }
+
+  static Stream<Arguments> badNames() {
+    return Stream.of(
+        Arguments.of("empty id", "/0.1/records/LAYER/%20"),
+        Arguments.of("id too long", "/0.1/records/LAYER/" + "a".repeat(257)),
+        Arguments.of("id with an encoded slash", "/0.1/records/LAYER/a%2Fb"),
+        Arguments.of("id with ..", "/0.1/records/LAYER/a..b"),
+        Arguments.of("id with a control character", "/0.1/records/LAYER/a%01b"),
+        Arguments.of("id with a newline", "/0.1/records/LAYER/a%0Ab"),
+        Arguments.of("id with a Cyrillic look-alike", "/0.1/records/LAYER/" + enc("kеeper")),
+        Arguments.of("id with a zero-width space", "/0.1/records/LAYER/" + enc("keep\u200Ber")),
+        Arguments.of("id with a right-to-left override", "/0.1/records/LAYER/" + enc("a\u202Eb")),
+        Arguments.of("layer too long", "/0.1/records/" + "l".repeat(129) + "/x"),
+        Arguments.of("layer with ..", "/0.1/records/a..b/x"),
+        Arguments.of("layer with a space", "/0.1/records/a%20b/x"),
+        Arguments.of("layer starting with a dot", "/0.1/records/.hidden/x"));
+  }
+
+  private static String enc(String text) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      out.append(b >= 'a' && b <= 'z' ? String.valueOf((char) b) : String.format("%%%02X", b & 0xff));
+    }
+    return out.toString();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badNames")
+  @DisplayName("a bad id or layer name is refused on PUT, GET and DELETE")
+  void badName(String why, String pathTemplate) {
+    String path = pathTemplate.replace("LAYER", layer);
+    assertError(http.put(path, GOOD), 400);
+    assertError(http.get(path), 400);
+    assertError(http.delete(path), 400);
+  }
+
+  static Stream<Arguments> badQueries() {
+    return Stream.of(
+        Arguments.of("history limit zero", "/0.1/records/LAYER/keeper/history?limit=0"),
+        Arguments.of("history limit over 500", "/0.1/records/LAYER/keeper/history?limit=501"),
+        Arguments.of("history limit a word", "/0.1/records/LAYER/keeper/history?limit=ten"),
+        Arguments.of("history cursor garbage", "/0.1/records/LAYER/keeper/history?cursor=%25%25"),
+        Arguments.of("history cursor foreign", "/0.1/records/LAYER/keeper/history?cursor=bDE6c29tZWxheWVy"),
+        Arguments.of("layers cursor garbage", "/0.1/layers.json?cursor=abc"),
+        Arguments.of("too many ids", "/0.1/records/LAYER/" + String.join(",", Arrays.stream(new String[101]).map(x -> "a").toList())));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badQueries")
+  @DisplayName("a bad query parameter or cursor is refused with 400")
+  void badQuery(String why, String pathTemplate) {
+    assertError(http.get(pathTemplate.replace("LAYER", layer)), 400);
+  }
+
+  static Stream<Arguments> badBulkBodies() {
+    return Stream.of(
+        Arguments.of("not a FeatureCollection", "{\"type\":\"Feature\"}"),
+        Arguments.of("features not a list", "{\"type\":\"FeatureCollection\",\"features\":{}}"),
+        Arguments.of("no features", "{\"type\":\"FeatureCollection\",\"features\":[]}"),
+        Arguments.of("a feature without id", "{\"type\":\"FeatureCollection\",\"features\":[" + GOOD + "]}"),
+        Arguments.of("one bad feature among good ones",
+            "{\"type\":\"FeatureCollection\",\"features\":[" + GOOD.replace("{\"type\":\"Feature\"", "{\"id\":\"ok\",\"type\":\"Feature\"")
+                + "," + point("[1, 99]").replace("{\"type\":\"Feature\"", "{\"id\":\"bad\",\"type\":\"Feature\"") + "]}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badBulkBodies")
+  @DisplayName("a bad bulk body is refused whole")
+  void badBulk(String why, String body) {
+    assertError(http.post("/0.1/records/" + layer + ".json", body), 400);
+    assertThat(http.get("/0.1/records/" + layer + "/ok").status()).isEqualTo(404);
+  }
+
+  static Stream<Arguments> badLayerBodies() {
+    return Stream.of(
+        Arguments.of("public not a boolean", "{\"public\":\"yes\"}"),
+        Arguments.of("callback_urls not a list", "{\"callback_urls\":\"http://x\"}"),
+        Arguments.of("callback url not http", "{\"callback_urls\":[\"ftp://x\"]}"),
+        Arguments.of("title not a string", "{\"title\":5}"),
+        Arguments.of("malformed JSON", "{"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badLayerBodies")
+  @DisplayName("a bad layer body is refused and the layer stays as it was")
+  void badLayer(String why, String body) {
+    assertError(http.put("/0.1/layers/" + layer, body), 400);
+    assertThat(http.get("/0.1/layers/" + layer).json().getBoolean("public")).isFalse();
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("an unknown path or method answers a JSON 404 or 405")
+  void unknownRoutes() {
+    assertError(http.get("/0.1/records/" + layer + "/%2E%2E"), 404);
+    assertError(http.get("/0.2/records/" + layer + "/keeper"), 404);
+    assertError(http.post("/0.1/records/" + layer + "/keeper", GOOD), 405);
+  }
+
+  private static void assertError(Response response, int status) {
+    assertThat(response.status()).as(response.body()).isEqualTo(status);
+    JsonObject error = response.json();
+    assertThat(error.getInteger("code")).isEqualTo(status);
+    assertThat(error.getString("message")).isNotBlank();
+  }
+}

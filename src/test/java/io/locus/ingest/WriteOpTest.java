@@ -1,0 +1,147 @@
+package io.locus.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.locus.common.InvalidInput;
+import io.locus.record.ExactJson;
+import io.locus.record.PointRecord;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@DisplayName("WriteOp")
+class WriteOpTest {
+  private static final long ACCEPTED_MICROS = 1_700_000_000_123_456L;
+
+  private static PointRecord record(long created) {
+    JsonObject feature = ExactJson.parseObject(
+        "{\"type\":\"Feature\",\"id\":\"rec-1\",\"created\":" + created
+            + ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[-122.433287165,37.774929]},"
+            + "\"properties\":{\"price\":1.10,\"name\":\"Caf\u00e9\"}}");
+    return PointRecord.fromFeature("places", "rec-1", feature, 0);
+  }
+
+  static Stream<Arguments> ops() {
+    return Stream.of(
+        Arguments.of("upsert", WriteOp.upsert(record(1_300_000_000L), ACCEPTED_MICROS)),
+        Arguments.of("delete", WriteOp.delete("places", "rec-1", ACCEPTED_MICROS)),
+        Arguments.of("purge-layer", WriteOp.purgeLayer("places", ACCEPTED_MICROS)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ops")
+  @DisplayName("every kind survives a JSON round trip, as an object and as a message body")
+  void roundTrip(String wire, WriteOp op) {
+    JsonObject json = op.toJson();
+    assertThat(json.getString("op")).isEqualTo(wire);
+    assertThat(WriteOp.fromJson(json)).isEqualTo(op);
+    assertThat(WriteOp.fromJson(json.toBuffer())).isEqualTo(op);
+    assertThat(WriteOp.fromJson(Buffer.buffer(json.encode()))).isEqualTo(op);
+  }
+
+  @Test
+  @DisplayName("an upsert carries the exact coordinate text, the created time and the exact properties")
+  void upsertFields() {
+    WriteOp op = WriteOp.upsert(record(1_300_000_000L), ACCEPTED_MICROS);
+    assertThat(op.kind()).isEqualTo(WriteOp.Kind.UPSERT);
+    assertThat(op.layer()).isEqualTo("places");
+    assertThat(op.id()).isEqualTo("rec-1");
+    assertThat(op.upsert().coordinates()).isEqualTo("[-122.433287165,37.774929]");
+    assertThat(op.upsert().lon()).isEqualTo(-122.433287165);
+    assertThat(op.upsert().lat()).isEqualTo(37.774929);
+    assertThat(op.upsert().created()).isEqualTo(1_300_000_000L);
+    assertThat(op.upsert().properties()).isEqualTo("{\"price\":1.10,\"name\":\"Caf\u00e9\"}");
+    WriteOp back = WriteOp.fromJson(op.toJson().toBuffer());
+    assertThat(back.upsert().properties()).isEqualTo("{\"price\":1.10,\"name\":\"Caf\u00e9\"}");
+  }
+
+  @ParameterizedTest(name = "created {0}, accepted {1} µs -> ts {2}")
+  @CsvSource({
+    "1300000000, 1700000000123456, 1300000000123456",
+    "1300000000, 1700000000000000, 1300000000000000",
+    "1300000000, 1700000000999999, 1300000000999999",
+    "0, 5, 5",
+    "253402300799, 1700000000654321, 253402300799654321",
+    "1300000000, -1, 1300000000999999"
+  })
+  @DisplayName("an upsert's ts is created seconds in microseconds plus the sub-second micros of acceptance")
+  void upsertTimestamp(long created, long acceptedMicros, long expectedTs) {
+    assertThat(WriteOp.upsert(record(created), acceptedMicros).ts()).isEqualTo(expectedTs);
+  }
+
+  @Test
+  @DisplayName("a delete and a layer purge are stamped with the acceptance time itself")
+  void deleteAndPurgeTimestamp() {
+    WriteOp delete = WriteOp.delete("places", "rec-1", ACCEPTED_MICROS);
+    WriteOp purge = WriteOp.purgeLayer("places", ACCEPTED_MICROS);
+    assertThat(delete.ts()).isEqualTo(ACCEPTED_MICROS);
+    assertThat(delete.upsert()).isNull();
+    assertThat(purge.ts()).isEqualTo(ACCEPTED_MICROS);
+    assertThat(purge.id()).isNull();
+    assertThat(purge.toJson().containsKey("id")).isFalse();
+  }
+
+  @Test
+  @DisplayName("the record key is the same for one (layer, id) and differs across layers and ids")
+  void recordKey() {
+    WriteOp upsert = WriteOp.upsert(record(1L), 1L);
+    WriteOp delete = WriteOp.delete("places", "rec-1", 99L);
+    assertThat(upsert.recordKey()).isEqualTo(delete.recordKey());
+    assertThat(WriteOp.delete("other", "rec-1", 1L).recordKey()).isNotEqualTo(delete.recordKey());
+    assertThat(WriteOp.delete("places", "rec-2", 1L).recordKey()).isNotEqualTo(delete.recordKey());
+    assertThat(WriteOp.delete("a.b", "c", 1L).recordKey()).isNotEqualTo(WriteOp.delete("a", "b.c", 1L).recordKey());
+  }
+
+  private static final String UPSERT_TAIL =
+      "\"lat\":37.7,\"lon\":-122.4,\"coordinates\":\"[-122.4,37.7]\",\"created\":1,\"properties\":\"{}\"";
+
+  static Stream<Arguments> malformed() {
+    return Stream.of(
+        Arguments.of("empty body", ""),
+        Arguments.of("not JSON", "not json"),
+        Arguments.of("truncated", "{\"op\":\"delete\""),
+        Arguments.of("JSON null", "null"),
+        Arguments.of("array", "[]"),
+        Arguments.of("number", "42"),
+        Arguments.of("string", "\"delete\""),
+        Arguments.of("empty object", "{}"),
+        Arguments.of("unknown op", "{\"op\":\"explode\",\"layer\":\"l\",\"id\":\"i\",\"ts\":1}"),
+        Arguments.of("op in upper case", "{\"op\":\"DELETE\",\"layer\":\"l\",\"id\":\"i\",\"ts\":1}"),
+        Arguments.of("missing op", "{\"layer\":\"l\",\"id\":\"i\",\"ts\":1}"),
+        Arguments.of("missing layer", "{\"op\":\"delete\",\"id\":\"i\",\"ts\":1}"),
+        Arguments.of("missing ts", "{\"op\":\"delete\",\"layer\":\"l\",\"id\":\"i\"}"),
+        Arguments.of("ts as text", "{\"op\":\"delete\",\"layer\":\"l\",\"id\":\"i\",\"ts\":\"soon\"}"),
+        Arguments.of("ts as object", "{\"op\":\"purge-layer\",\"layer\":\"l\",\"ts\":{}}"),
+        Arguments.of("delete without id", "{\"op\":\"delete\",\"layer\":\"l\",\"ts\":1}"),
+        Arguments.of("upsert without id", "{\"op\":\"upsert\",\"layer\":\"l\",\"ts\":1," + UPSERT_TAIL + "}"),
+        Arguments.of("upsert without lat", "{\"op\":\"upsert\",\"layer\":\"l\",\"id\":\"i\",\"ts\":1," + UPSERT_TAIL.replace("\"lat\":37.7,", "") + "}"),
+        Arguments.of("upsert with text lat", "{\"op\":\"upsert\",\"layer\":\"l\",\"id\":\"i\",\"ts\":1," + UPSERT_TAIL.replace("37.7,", "\"north\",") + "}"),
+        Arguments.of("upsert without coordinates", "{\"op\":\"upsert\",\"layer\":\"l\",\"id\":\"i\",\"ts\":1," + UPSERT_TAIL.replace("\"coordinates\":\"[-122.4,37.7]\",", "") + "}"),
+        Arguments.of("upsert without created", "{\"op\":\"upsert\",\"layer\":\"l\",\"id\":\"i\",\"ts\":1," + UPSERT_TAIL.replace("\"created\":1,", "") + "}"),
+        Arguments.of("upsert without properties", "{\"op\":\"upsert\",\"layer\":\"l\",\"id\":\"i\",\"ts\":1," + UPSERT_TAIL.replace(",\"properties\":\"{}\"", "") + "}"),
+        Arguments.of("upsert with text created", "{\"op\":\"upsert\",\"layer\":\"l\",\"id\":\"i\",\"ts\":1," + UPSERT_TAIL.replace("\"created\":1", "\"created\":\"then\"") + "}"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformed")
+  @DisplayName("a malformed message body is refused as InvalidInput (a poison message)")
+  void malformedMessages(String name, String body) {
+    assertThatThrownBy(() -> WriteOp.fromJson(Buffer.buffer(body))).isInstanceOf(InvalidInput.class);
+  }
+
+  @Test
+  @DisplayName("a complete upsert message written by hand is read field by field")
+  void readsHandWrittenUpsert() {
+    WriteOp op = WriteOp.fromJson(Buffer.buffer(
+        "{\"op\":\"upsert\",\"layer\":\"l\",\"id\":\"i\",\"ts\":7," + UPSERT_TAIL + "}"));
+    assertThat(op).isEqualTo(new WriteOp(WriteOp.Kind.UPSERT, "l", "i", 7L,
+        new WriteOp.Upsert(37.7, -122.4, "[-122.4,37.7]", 1L, "{}")));
+  }
+}
