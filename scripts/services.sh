@@ -79,8 +79,9 @@ rabbit_up() {
   rabbit_env
   if ! pgrep -x epmd >/dev/null; then
     epmd -address 127.0.0.1 -daemon
-    wait_for epmd 10 pgrep -x epmd >/dev/null
-    pgrep -x epmd > "$RABBIT_DIR/epmd.pid"
+    # The daemon forks: record its pid only once it listens, not the parent's.
+    wait_for epmd 10 port_open 4369
+    pgrep -n -x epmd > "$RABBIT_DIR/epmd.pid"
   fi
   log "starting RabbitMQ (logs in $RABBIT_DIR/log)"
   setsid "$RABBIT_BIN/rabbitmq-server" > "$RABBIT_DIR/log/console.log" 2>&1 < /dev/null &
