@@ -77,7 +77,7 @@ rabbit_up() {
   mkdir -p "$RABBIT_DIR/log" "$RABBIT_DIR/mnesia"
   : > "$RABBIT_DIR/rabbitmq-env.conf"
   rabbit_env
-  if ! pgrep -x epmd >/dev/null; then
+  if ! port_open 4369; then
     epmd -address 127.0.0.1 -daemon
     # The daemon forks: record its pid only once it listens, not the parent's.
     wait_for epmd 10 port_open 4369
