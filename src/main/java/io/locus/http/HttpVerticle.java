@@ -34,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/0.1/layers").handler(layers::list);
     router.get("/0.1/layers.json").handler(layers::list);
     router.get("/0.1/layers/:name").handler(layers::get);
+    router.get("/0.1/layer/:name").handler(layers::get); // the target of every layerLink
     router.put("/0.1/layers/:name").handler(layers::put);
     router.delete("/0.1/layers/:name").handler(layers::delete);
 

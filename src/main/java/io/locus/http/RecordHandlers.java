@@ -130,10 +130,13 @@ final class RecordHandlers {
                             FeatureJson.point(position.getString("coordinates"))
                                 .put("created", position.getLong("created")));
                       });
+                  String next = page.getString("next_cursor");
+                  // SimpleGeo's Java client reads "cursor", the others "next_cursor".
                   return new JsonObject()
                       .put("type", "GeometryCollection")
                       .put("geometries", geometries)
-                      .put("next_cursor", page.getString("next_cursor"));
+                      .put("next_cursor", next)
+                      .put("cursor", next);
                 });
     Api.respond(ctx, 200, answer);
   }

@@ -73,6 +73,8 @@ class RecordApiIT {
         .isEqualTo("http://127.0.0.1:" + TestNode.PORT + "/0.1/records/" + layer + "/r1.json");
     assertThat(feature.getJsonObject("layerLink").getString("href"))
         .isEqualTo("http://127.0.0.1:" + TestNode.PORT + "/0.1/layer/" + layer + ".json");
+    String layerPath = java.net.URI.create(feature.getJsonObject("layerLink").getString("href")).getPath();
+    assertThat(http.get(layerPath).json().getString("name")).as("the layerLink resolves").isEqualTo(layer);
   }
 
   @Test
@@ -89,6 +91,7 @@ class RecordApiIT {
     JsonObject first = http.get(path + "/history.json?limit=2").json();
     assertThat(first.getString("type")).isEqualTo("GeometryCollection");
     assertThat(created(first)).containsExactly(1_400_000_004L, 1_400_000_003L);
+    assertThat(first.getString("cursor")).as("the Java client's name for the cursor").isEqualTo(first.getString("next_cursor"));
     JsonObject second = http.get(path + "/history.json?limit=2&cursor=" + first.getString("next_cursor")).json();
     assertThat(created(second)).containsExactly(1_400_000_002L, 1_400_000_001L);
     JsonObject last = http.get(path + "/history?limit=2&cursor=" + second.getString("next_cursor")).json();
