@@ -7,7 +7,7 @@ CONFIG ?= conf/locus.json
 MVN ?= mvn -B --no-transfer-progress
 SERVICES := scripts/services.sh
 
-.PHONY: help up down status build package run test unit clean
+.PHONY: help up down status build package run test unit loadtest clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,16 @@ test: up ## unit tests, then integration tests against the real RabbitMQ and Cas
 
 unit: ## unit tests only (no services needed)
 	@$(MVN) test
+
+SIM ?= Ingest
+USERS ?= 64
+DURATION ?= 30
+BATCH ?= 1
+BASE_URL ?= http://127.0.0.1:$(PORT)
+
+loadtest: ## Gatling run against a running node: make loadtest SIM=Ingest [USERS=64 DURATION=30 BATCH=1 BASE_URL=…]
+	@cd loadtest && $(MVN) -q gatling:test -Dgatling.simulationClass=io.locus.loadtest.$(SIM)Simulation \
+	  -DbaseUrl=$(BASE_URL) -Dusers=$(USERS) -Dduration=$(DURATION) -Dbatch=$(BATCH)
 
 clean: ## remove build output (not the service data in .run/)
 	@$(MVN) -q clean

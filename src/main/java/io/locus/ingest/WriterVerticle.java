@@ -187,7 +187,7 @@ public final class WriterVerticle extends VerticleBase {
                 done.fail(cause);
                 return;
               }
-              if (tries == 1 || tries % 20 == 0) {
+              if (tries == 3 || tries % 20 == 0) {
                 LOG.warn("write failed (try {}), retrying in {} ms: {}", tries, delayMs, cause.toString());
               }
               vertx.setTimer(delayMs, t -> retry(attempt, done, tries + 1, Math.min(delayMs * 2, 5_000)));

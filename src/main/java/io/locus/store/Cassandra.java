@@ -50,6 +50,9 @@ public final class Cassandra {
                 .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
                 .withBoolean(DefaultDriverOption.REQUEST_WARN_IF_SET_KEYSPACE, false)
+                // Writers keep hundreds of statements in flight: give them room on the wire.
+                .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 2)
+                .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 8192)
                 .build());
     return options;
   }

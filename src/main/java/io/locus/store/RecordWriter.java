@@ -1,5 +1,8 @@
 package io.locus.store;
 
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchableStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.locus.geo.Cells;
@@ -82,34 +85,29 @@ public final class RecordWriter {
               if (current != null && current.deleted && current.ts >= op.ts()) {
                 return Future.succeededFuture(); // deleted after this write was made
               }
-              List<Future<?>> writes = new ArrayList<>();
+              List<BatchableStatement<?>> writes = new ArrayList<>();
               writes.add(
-                  client.execute(
-                      insertHistory.bind(
-                          op.layer(), op.id(), op.ts(), state.created(), state.coordinates(), op.ts())));
+                  insertHistory.bind(
+                      op.layer(), op.id(), op.ts(), state.created(), state.coordinates(), op.ts()));
               if (current != null && !current.deleted && current.ts > op.ts()) {
-                return Future.all(writes).mapEmpty(); // newer position already there: history only
+                return execute(writes); // newer position already there: history only
               }
               writes.add(
-                  client.execute(
-                      insertRecord.bind(
-                          op.layer(), op.id(), state.lat(), state.lon(), state.coordinates(), cell,
-                          state.created(), state.properties(), op.ts(), op.ts())));
+                  insertRecord.bind(
+                      op.layer(), op.id(), state.lat(), state.lon(), state.coordinates(), cell,
+                      state.created(), state.properties(), op.ts(), op.ts()));
               writes.add(
-                  client.execute(
-                      insertIndex.bind(
-                          op.layer(), partition, cell, op.id(), state.lat(), state.lon(),
-                          state.coordinates(), state.created(), state.properties(), op.ts())));
+                  insertIndex.bind(
+                      op.layer(), partition, cell, op.id(), state.lat(), state.lon(),
+                      state.coordinates(), state.created(), state.properties(), op.ts()));
               if (current != null && current.cell != null && current.cell != cell) {
                 writes.add(
-                    client.execute(
-                        deleteIndex.bind(
-                            op.ts(), op.layer(), Cells.partitionOf(current.cell), current.cell, op.id())));
+                    deleteIndex.bind(op.ts(), op.layer(), Cells.partitionOf(current.cell), current.cell, op.id()));
               }
               if (current == null || current.deleted) {
-                writes.add(client.execute(insertMember.bind(op.layer(), shard, op.id())));
+                writes.add(insertMember.bind(op.layer(), shard, op.id()));
               }
-              return Future.all(writes).mapEmpty();
+              return execute(writes);
             });
   }
 
@@ -122,17 +120,23 @@ public final class RecordWriter {
               }
               // A delete always removes what is there, even a record stamped in the future.
               long ts = Math.max(acceptedTs, current.ts + 1);
-              List<Future<?>> writes = new ArrayList<>();
-              writes.add(client.execute(markDeleted.bind(layer, id, ts, ts)));
-              writes.add(client.execute(deleteHistory.bind(ts, layer, id)));
-              writes.add(client.execute(deleteMember.bind(layer, shard, id)));
+              List<BatchableStatement<?>> writes = new ArrayList<>();
+              writes.add(markDeleted.bind(layer, id, ts, ts));
+              writes.add(deleteHistory.bind(ts, layer, id));
+              writes.add(deleteMember.bind(layer, shard, id));
               if (current.cell != null) {
-                writes.add(
-                    client.execute(
-                        deleteIndex.bind(ts, layer, Cells.partitionOf(current.cell), current.cell, id)));
+                writes.add(deleteIndex.bind(ts, layer, Cells.partitionOf(current.cell), current.cell, id));
               }
-              return Future.all(writes).mapEmpty();
+              return execute(writes);
             });
+  }
+
+  /**
+   * Sends the writes of one operation as one unlogged batch: one request instead of several.
+   * Atomicity is not needed: every statement is idempotent and a failed batch is retried whole.
+   */
+  private Future<Void> execute(List<BatchableStatement<?>> writes) {
+    return client.execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, writes)).mapEmpty();
   }
 
   /** Deletes every record of {@code layer} that lives in {@code shard}, a page at a time. */
