@@ -1,6 +1,7 @@
 package io.locus.http;
 
 import io.locus.common.Addresses;
+import io.locus.common.Times;
 import io.locus.layer.LayerInput;
 import io.locus.record.ExactJson;
 import io.locus.record.Names;
@@ -34,7 +35,7 @@ final class LayerHandlers {
   void put(RoutingContext ctx) {
     String name = Names.layer(Api.param(ctx, "name"));
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ExactJson.parseObject(ctx.body().buffer());
-    JsonObject layer = LayerInput.parse(name, body, System.currentTimeMillis() / 1000L);
+    JsonObject layer = LayerInput.parse(name, body, Times.nowSeconds());
     Api.respond(ctx, 200, api.ask(Addresses.LAYERS, "put", layer));
   }
 

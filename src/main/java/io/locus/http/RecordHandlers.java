@@ -3,6 +3,7 @@ package io.locus.http;
 import io.locus.common.Addresses;
 import io.locus.common.InvalidInput;
 import io.locus.common.NotFound;
+import io.locus.common.Times;
 import io.locus.ingest.WriteOp;
 import io.locus.query.QueryVerticle;
 import io.locus.record.ExactJson;
@@ -12,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,8 +37,8 @@ final class RecordHandlers {
     String layer = Names.layer(Api.param(ctx, "layer"));
     String id = Names.id(Api.param(ctx, "id"));
     JsonObject feature = ExactJson.parseObject(ctx.body().buffer());
-    PointRecord record = PointRecord.fromFeature(layer, id, feature, nowSeconds());
-    accept(ctx, layer, List.of(WriteOp.upsert(record, nowMicros())));
+    PointRecord record = PointRecord.fromFeature(layer, id, feature, Times.nowSeconds());
+    accept(ctx, layer, List.of(WriteOp.upsert(record, Times.nowMicros())));
   }
 
   void bulk(RoutingContext ctx) {
@@ -56,8 +56,8 @@ final class RecordHandlers {
       throw new InvalidInput(
           "a bulk write takes 1 to " + MAX_BATCH + " features, got " + list.size());
     }
-    long now = nowSeconds();
-    long micros = nowMicros();
+    long now = Times.nowSeconds();
+    long micros = Times.nowMicros();
     List<WriteOp> ops = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
       if (!(list.getValue(i) instanceof JsonObject)) {
@@ -75,7 +75,7 @@ final class RecordHandlers {
   void delete(RoutingContext ctx) {
     String layer = Names.layer(Api.param(ctx, "layer"));
     String id = Names.id(Api.param(ctx, "id"));
-    accept(ctx, layer, List.of(WriteOp.delete(layer, id, nowMicros())));
+    accept(ctx, layer, List.of(WriteOp.delete(layer, id, Times.nowMicros())));
   }
 
   /** One id answers a Feature (or 404); a comma-separated list answers a FeatureCollection. */
@@ -152,12 +152,4 @@ final class RecordHandlers {
     Api.respond(ctx, 202, answer);
   }
 
-  private static long nowSeconds() {
-    return System.currentTimeMillis() / 1000L;
-  }
-
-  private static long nowMicros() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
-  }
 }

@@ -3,6 +3,7 @@ package io.locus.layer;
 import io.locus.common.Addresses;
 import io.locus.common.NotFound;
 import io.locus.common.Replies;
+import io.locus.common.Times;
 import io.locus.common.InvalidInput;
 import io.locus.ingest.WriteOp;
 import io.locus.store.Cassandra;
@@ -15,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Base64;
 
 /**
@@ -122,7 +122,7 @@ public final class LayerVerticle extends VerticleBase {
             existing -> {
               JsonObject purge =
                   new JsonObject()
-                      .put("ops", new JsonArray().add(WriteOp.purgeLayer(name, micros()).toJson()));
+                      .put("ops", new JsonArray().add(WriteOp.purgeLayer(name, Times.nowMicros()).toJson()));
               vertx.sharedData().getLocalMap(CACHE).remove(name);
               return store
                   .delete(name)
@@ -160,10 +160,5 @@ public final class LayerVerticle extends VerticleBase {
       // reported below
     }
     throw new InvalidInput("invalid cursor");
-  }
-
-  private static long micros() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 }

@@ -33,11 +33,6 @@ class RecordApiIT {
     node.close();
   }
 
-  static String newLayer() {
-    String layer = "it." + UUID.randomUUID().toString().substring(0, 8);
-    assertThat(http.put("/0.1/layers/" + layer + ".json", "{\"title\":\"test\"}").status()).isEqualTo(200);
-    return layer;
-  }
 
   static JsonObject feature(Object lon, Object lat, long created, JsonObject properties) {
     return new JsonObject()
@@ -54,7 +49,7 @@ class RecordApiIT {
   @Test
   @DisplayName("a record written with PUT is answered 202 and then readable exactly as sent")
   void writeThenRead() {
-    String layer = newLayer();
+    String layer = http.newLayer("it.");
     String body =
         "{\"type\":\"Feature\",\"created\":1300000000,\"geometry\":{\"type\":\"Point\","
             + "\"coordinates\":[\"-122.433287165\",37.7749]},\"properties\":{\"name\":\"café\",\"score\":1.10}}";
@@ -80,7 +75,7 @@ class RecordApiIT {
   @Test
   @DisplayName("an update moves the record, and history lists every position newest first")
   void updateMovesAndHistory() {
-    String layer = newLayer();
+    String layer = http.newLayer("it.");
     String path = "/0.1/records/" + layer + "/walker";
     for (int i = 0; i < 5; i++) {
       assertThat(http.put(path, feature(10 + i, 20 + i, 1_400_000_000L + i, new JsonObject())).status()).isEqualTo(202);
@@ -112,7 +107,7 @@ class RecordApiIT {
   @Test
   @DisplayName("several ids in one GET answer a FeatureCollection of those found")
   void multiGet() {
-    String layer = newLayer();
+    String layer = http.newLayer("it.");
     http.put("/0.1/records/" + layer + "/a", feature(1, 1, 1_500_000_000L, new JsonObject()));
     http.put("/0.1/records/" + layer + "/b", feature(2, 2, 1_500_000_000L, new JsonObject()));
     awaitStatus("/0.1/records/" + layer + "/b", 200);
@@ -126,7 +121,7 @@ class RecordApiIT {
   @Test
   @DisplayName("a deleted record answers 404, and so does its history")
   void delete() {
-    String layer = newLayer();
+    String layer = http.newLayer("it.");
     String path = "/0.1/records/" + layer + "/gone";
     http.put(path, feature(5, 5, 1_500_000_000L, new JsonObject()));
     awaitStatus(path, 200);
@@ -140,7 +135,7 @@ class RecordApiIT {
   @Test
   @DisplayName("a bulk POST of 100 features is accepted whole; 101 is refused naming the limit")
   void bulk() {
-    String layer = newLayer();
+    String layer = http.newLayer("it.");
     JsonArray features = new JsonArray();
     for (int i = 0; i < 100; i++) {
       features.add(feature(i, i % 80, 1_500_000_000L, new JsonObject().put("n", i)).put("id", "f" + i));

@@ -9,7 +9,6 @@ import io.locus.support.Services;
 import io.locus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -35,11 +34,6 @@ class OutageIT {
     node.close();
   }
 
-  private static String newLayer() {
-    String layer = "it.out." + UUID.randomUUID().toString().substring(0, 8);
-    assertThat(http.put("/0.1/layers/" + layer, "{}").status()).isEqualTo(200);
-    return layer;
-  }
 
   private static String feature(int lon, int lat) {
     return "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + lon + "," + lat + "]}}";
@@ -48,7 +42,7 @@ class OutageIT {
   @Test
   @DisplayName("with the broker down a write gets 503 in under 2 s; once it is back writes succeed again")
   void brokerOutage() {
-    String layer = newLayer();
+    String layer = http.newLayer("it.out.");
     assertThat(http.put("/0.1/records/" + layer + "/before", feature(1, 1)).status()).isEqualTo(202);
     http.awaitStatus("/0.1/records/" + layer + "/before", 200);
 
@@ -77,7 +71,7 @@ class OutageIT {
   @Test
   @DisplayName("with Cassandra down writes are still accepted; once it is back the backlog drains intact")
   void cassandraOutage() {
-    String layer = newLayer();
+    String layer = http.newLayer("it.out.");
     assertThat(http.put("/0.1/records/" + layer + "/r0", feature(0, 0)).status()).isEqualTo(202);
     http.awaitStatus("/0.1/records/" + layer + "/r0", 200);
 

@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -38,11 +37,6 @@ class WriterIT {
     node.close();
   }
 
-  private static String newLayer() {
-    String layer = "it.w." + UUID.randomUUID().toString().substring(0, 8);
-    assertThat(http.put("/0.1/layers/" + layer, "{}").status()).isEqualTo(200);
-    return layer;
-  }
 
   private static WriteOp upsert(String layer, String id, int lon, long created, long acceptedMicros) {
     JsonObject feature =
@@ -67,7 +61,7 @@ class WriterIT {
   @Test
   @DisplayName("the same message delivered twice leaves one record and one history entry")
   void duplicateDelivery() {
-    String layer = newLayer();
+    String layer = http.newLayer("it.w.");
     WriteOp op = upsert(layer, "dup", 7, 1_600_000_000L, 123_456L);
     publish(op, op);
     WriteOp marker = upsert(layer, "marker", 1, 1_600_000_000L, 1L);
@@ -80,7 +74,7 @@ class WriterIT {
   @Test
   @DisplayName("an older update arriving after a newer one leaves the newer position in place")
   void olderAfterNewer() {
-    String layer = newLayer();
+    String layer = http.newLayer("it.w.");
     publish(upsert(layer, "r", 2, 1_600_000_200L, 0), upsert(layer, "r", 1, 1_600_000_100L, 0));
     JsonObject history =
         Eventually.await(Duration.ofSeconds(20), () -> history(layer, "r"),
@@ -94,7 +88,7 @@ class WriterIT {
   @Test
   @DisplayName("a write older than a delete does not bring the record back")
   void olderWriteAfterDelete() {
-    String layer = newLayer();
+    String layer = http.newLayer("it.w.");
     long now = System.currentTimeMillis() * 1000L;
     publish(upsert(layer, "d", 3, 1_600_000_000L, 0), WriteOp.delete(layer, "d", now),
         upsert(layer, "d", 4, 1_600_000_001L, 0), upsert(layer, "after", 5, 1_600_000_000L, 0));
@@ -112,7 +106,7 @@ class WriterIT {
       while (client.basicGet(topology.deadLetterQueue(), true).await() != null) {
         // drain dead letters of earlier runs
       }
-      String layer = newLayer();
+      String layer = http.newLayer("it.w.");
       WriteOp after = upsert(layer, "after-poison", 1, 1_600_000_000L, 0);
       int shard = topology.shardOf(layer, "after-poison");
       client.basicPublish(topology.exchange(), QueueTopology.routingKey(shard), Buffer.buffer("not json {")).await();

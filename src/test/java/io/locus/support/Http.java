@@ -55,6 +55,16 @@ public final class Http {
     return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
+  /** Creates a layer with a fresh name starting with {@code prefix}, and returns the name. */
+  public String newLayer(String prefix) {
+    String layer = prefix + java.util.UUID.randomUUID().toString().substring(0, 8);
+    Response created = put("/0.1/layers/" + layer + ".json", "{\"title\":\"test\"}");
+    if (created.status() != 200) {
+      throw new AssertionError("could not create layer " + layer + ": " + created.body());
+    }
+    return layer;
+  }
+
   /** Polls GET {@code path} until it answers {@code status} (20 s at most). */
   public Response awaitStatus(String path, int status) {
     return Eventually.await(java.time.Duration.ofSeconds(20), () -> get(path), r -> r.status() == status);
