@@ -7,12 +7,14 @@ import io.locus.ingest.PublisherVerticle;
 import io.locus.ingest.WriterVerticle;
 import io.locus.layer.LayerVerticle;
 import io.locus.query.QueryVerticle;
+import io.locus.query.SpatialQueryVerticle;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraSettings;
 import io.locus.store.Schema;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * instances, back ends first so the API never answers before what it depends on is there.
  *
  * <ul>
- *   <li>{@code query}: {@link QueryVerticle} and {@link LayerVerticle}
+ *   <li>{@code query}: {@link QueryVerticle}, {@link LayerVerticle} and {@link
+ *       SpatialQueryVerticle} (a worker)
  *   <li>{@code writer}: {@link WriterVerticle}
  *   <li>{@code publisher}: {@link PublisherVerticle}
  *   <li>{@code api}: {@link HttpVerticle}
@@ -49,6 +52,9 @@ public final class MainVerticle extends VerticleBase {
     return ready
         .compose(v -> deployIf(roles, "query", instances, QueryVerticle::new, conf.getJsonObject(CASSANDRA)))
         .compose(v -> deployIf(roles, "query", instances, LayerVerticle::new, conf.getJsonObject(CASSANDRA)))
+        .compose(
+            v ->
+                deployIf(roles, "query", instances, SpatialQueryVerticle::new, conf.getJsonObject(CASSANDRA), ThreadingModel.WORKER))
         .compose(v -> deployIf(roles, "writer", instances, WriterVerticle::new, writerSlice(conf)))
         .compose(v -> deployIf(roles, "publisher", instances, PublisherVerticle::new, conf.getJsonObject(RABBITMQ)))
         .compose(v -> deployIf(roles, "api", instances, HttpVerticle::new, conf.getJsonObject(HTTP)))
@@ -65,10 +71,24 @@ public final class MainVerticle extends VerticleBase {
       JsonObject instances,
       Supplier<? extends Deployable> verticle,
       JsonObject slice) {
+    return deployIf(roles, role, instances, verticle, slice, ThreadingModel.EVENT_LOOP);
+  }
+
+  private Future<?> deployIf(
+      List<String> roles,
+      String role,
+      JsonObject instances,
+      Supplier<? extends Deployable> verticle,
+      JsonObject slice,
+      ThreadingModel threading) {
     if (!roles.contains(role)) {
       return Future.succeededFuture();
     }
     return vertx.deployVerticle(
-        verticle, new DeploymentOptions().setInstances(instances.getInteger(role)).setConfig(slice));
+        verticle,
+        new DeploymentOptions()
+            .setInstances(instances.getInteger(role))
+            .setConfig(slice)
+            .setThreadingModel(threading));
   }
 }

@@ -19,6 +19,9 @@ public final class Addresses {
   /** Record reads (one, several, history); consumed by {@code QueryVerticle}. */
   public static final String RECORDS_READ = "locus.records.read";
 
+  /** Spatial searches (nearby, within); consumed by {@code SpatialQueryVerticle}. */
+  public static final String RECORDS_SEARCH = "locus.records.search";
+
   /** Layer reads and writes; consumed by {@code LayerVerticle}. */
   public static final String LAYERS = "locus.layers";
 }

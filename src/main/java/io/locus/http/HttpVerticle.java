@@ -26,6 +26,7 @@ public final class HttpVerticle extends VerticleBase {
     Api api = new Api(vertx, settings);
     RecordHandlers records = new RecordHandlers(api);
     LayerHandlers layers = new LayerHandlers(api);
+    SearchHandlers search = new SearchHandlers(api);
 
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
@@ -38,6 +39,10 @@ public final class HttpVerticle extends VerticleBase {
     router.put("/0.1/layers/:name").handler(layers::put);
     router.delete("/0.1/layers/:name").handler(layers::delete);
 
+    router.get("/0.1/records/:layer/nearby/:where").handler(search::nearby);
+    router.get("/0.1/records/:layer/within/:box").handler(search::withinBox);
+    router.post("/0.1/records/:layer/within").handler(search::withinPolygon);
+    router.post("/0.1/records/:layer/within.json").handler(search::withinPolygon);
     router.post("/0.1/records/:layer").handler(records::bulk);
     router.get("/0.1/records/:layer/:id/history").handler(records::history);
     router.get("/0.1/records/:layer/:id/history.json").handler(records::history);

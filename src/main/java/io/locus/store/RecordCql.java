@@ -42,5 +42,17 @@ final class RecordCql {
 
   static final String DELETE_MEMBER = "DELETE FROM layer_members WHERE layer = ? AND shard = ? AND id = ?";
 
+  /** An index partition became occupied: cheap to repeat, written at server time. */
+  static final String INSERT_PARTITION = "INSERT INTO layer_partitions (layer, pcell) VALUES (?, ?)";
+
+  static final String DELETE_PARTITIONS = "DELETE FROM layer_partitions USING TIMESTAMP ? WHERE layer = ?";
+
+  static final String SELECT_PARTITIONS =
+      "SELECT pcell FROM layer_partitions WHERE layer = ? AND pcell >= ? AND pcell <= ?";
+
+  static final String SELECT_INDEX_RANGE =
+      "SELECT id, lat, lon, coordinates, created, properties FROM records_by_cell"
+          + " WHERE layer = ? AND pcell = ? AND cell >= ? AND cell <= ?";
+
   static final String SELECT_MEMBERS = "SELECT id FROM layer_members WHERE layer = ? AND shard = ?";
 }

@@ -32,6 +32,8 @@ public final class RecordWriter {
   private final PreparedStatement insertMember;
   private final PreparedStatement deleteMember;
   private final PreparedStatement selectMembers;
+  private final PreparedStatement insertPartition;
+  private final PreparedStatement deletePartitions;
 
   private RecordWriter(CassandraClient client, List<PreparedStatement> s) {
     this.client = client;
@@ -45,6 +47,8 @@ public final class RecordWriter {
     this.insertMember = s.get(7);
     this.deleteMember = s.get(8);
     this.selectMembers = s.get(9);
+    this.insertPartition = s.get(10);
+    this.deletePartitions = s.get(11);
   }
 
   /** Prepares the statements once. */
@@ -54,7 +58,7 @@ public final class RecordWriter {
             RecordCql.SELECT_CURRENT, RecordCql.INSERT_RECORD, RecordCql.MARK_DELETED,
             RecordCql.INSERT_INDEX, RecordCql.DELETE_INDEX, RecordCql.INSERT_HISTORY,
             RecordCql.DELETE_HISTORY, RecordCql.INSERT_MEMBER, RecordCql.DELETE_MEMBER,
-            RecordCql.SELECT_MEMBERS);
+            RecordCql.SELECT_MEMBERS, RecordCql.INSERT_PARTITION, RecordCql.DELETE_PARTITIONS);
     List<Future<PreparedStatement>> prepared = new ArrayList<>();
     cql.forEach(text -> prepared.add(client.prepare(text)));
     return Future.all(prepared).map(all -> new RecordWriter(client, all.list()));
@@ -107,6 +111,9 @@ public final class RecordWriter {
               if (current == null || current.deleted) {
                 writes.add(insertMember.bind(op.layer(), shard, op.id()));
               }
+              if (current == null || current.cell == null || Cells.partitionOf(current.cell) != partition) {
+                writes.add(insertPartition.bind(op.layer(), partition));
+              }
               return execute(writes);
             });
   }
@@ -139,11 +146,15 @@ public final class RecordWriter {
     return client.execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED, writes)).mapEmpty();
   }
 
-  /** Deletes every record of {@code layer} that lives in {@code shard}, a page at a time. */
+  /**
+   * Deletes every record of {@code layer} that lives in {@code shard}, a page at a time, and the
+   * layer's list of occupied partitions as it stood when the layer was deleted.
+   */
   private Future<Void> purge(String layer, long ts, int shard) {
     return client
         .execute(selectMembers.bind(layer, shard).setPageSize(200))
-        .compose(page -> purgePage(page, layer, ts, shard));
+        .compose(page -> purgePage(page, layer, ts, shard))
+        .compose(v -> client.execute(deletePartitions.bind(ts, layer)).mapEmpty());
   }
 
   private Future<Void> purgePage(ResultSet page, String layer, long ts, int shard) {

@@ -17,6 +17,8 @@ import java.util.List;
  *   <li>{@code history}: every position of a record, newest first.
  *   <li>{@code layer_members}: which records a layer holds, per shard queue, so that deleting a
  *       layer can find and remove them.
+ *   <li>{@code layer_partitions}: which index partitions of a layer have ever held a record, so
+ *       that a search over a large area reads only those.
  * </ul>
  */
 public final class Schema {
@@ -39,7 +41,9 @@ public final class Schema {
             + " layer text, id text, ts bigint, created bigint, coordinates text,"
             + " PRIMARY KEY ((layer, id), ts)) WITH CLUSTERING ORDER BY (ts DESC)",
         "CREATE TABLE IF NOT EXISTS layer_members ("
-            + " layer text, shard int, id text, PRIMARY KEY ((layer, shard), id))");
+            + " layer text, shard int, id text, PRIMARY KEY ((layer, shard), id))",
+        "CREATE TABLE IF NOT EXISTS layer_partitions ("
+            + " layer text, pcell bigint, PRIMARY KEY ((layer), pcell))");
   }
 
   /** Creates the keyspace (replication from config) and every table, if missing. */

@@ -1,0 +1,185 @@
+package io.locus.http;
+
+import io.locus.common.Addresses;
+import io.locus.common.InvalidInput;
+import io.locus.geo.Areas;
+import io.locus.geo.Coordinates;
+import io.locus.geo.Earth;
+import io.locus.query.PropertyFilter;
+import io.locus.query.SearchCriteria;
+import io.locus.query.SearchOrder;
+import io.locus.record.ExactJson;
+import io.locus.record.Names;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The spatial endpoints: {@code nearby/{lat},{lon}} (radius, or k-nearest without one), {@code
+ * nearby/{geohash}}, {@code within/{south},{west},{north},{east}} and {@code POST within} with a
+ * GeoJSON Polygon or MultiPolygon. Answers are FeatureCollections whose features carry {@code
+ * distance} in metres from the point, the box's centre or the polygon's centroid.
+ */
+final class SearchHandlers {
+  static final int DEFAULT_LIMIT = 10;
+  static final int MAX_LIMIT = 500;
+  static final double MAX_RADIUS_KM = Math.floor(Earth.MAX_DISTANCE_M / 1000);
+
+  private final Api api;
+
+  SearchHandlers(Api api) {
+    this.api = api;
+  }
+
+  void nearby(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "layer"));
+    String where = Api.param(ctx, "where");
+    JsonObject area;
+    String bbox = nonEmpty(ctx, "bbox");
+    if (bbox != null) {
+      area = box(bbox);
+    } else if (where.contains(",")) {
+      double[] latLon = numbers(where, 2, "nearby/{lat},{lon}");
+      Coordinates.latitude("latitude", latLon[0]);
+      Coordinates.longitude("longitude", latLon[1]);
+      area = circle(latLon[0], latLon[1], radiusM(ctx));
+    } else if (Areas.isGeohash(where)) {
+      Areas.geohash(where);
+      area = geohash(where);
+    } else {
+      throw new InvalidInput("nearby takes {lat},{lon} or a geohash, got " + where);
+    }
+    search(ctx, layer, area);
+  }
+
+  void withinBox(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "layer"));
+    search(ctx, layer, box(Api.param(ctx, "box")));
+  }
+
+  void withinPolygon(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "layer"));
+    JsonObject body = ExactJson.parseObject(ctx.body().buffer());
+    JsonObject geometry = "Feature".equals(body.getValue("type")) ? body.getJsonObject("geometry") : body;
+    if (geometry == null) {
+      throw new InvalidInput("the Feature has no geometry");
+    }
+    JsonObject plain = new JsonObject(geometry.encode());
+    Areas.polygon(plain); // validate here, to answer 400 before any work is queued
+    search(ctx, layer, new JsonObject().put("polygon", plain));
+  }
+
+  private void search(RoutingContext ctx, String layer, JsonObject area) {
+    SearchOrder order = SearchOrder.parse(nonEmpty(ctx, "order"));
+    Long start = seconds(ctx, "start");
+    Long end = seconds(ctx, "end");
+    if (start != null && end != null && start > end) {
+      throw new InvalidInput("start must not be after end");
+    }
+    PropertyFilter property = null;
+    if (ctx.queryParams().names().stream().anyMatch(name -> name.startsWith("prop."))) {
+      property =
+          PropertyFilter.of(
+              nonEmpty(ctx, "prop.name"), nonEmpty(ctx, "prop.type"), nonEmpty(ctx, "prop.equals"),
+              nonEmpty(ctx, "prop.start"), nonEmpty(ctx, "prop.end"));
+    }
+    SearchCriteria criteria =
+        new SearchCriteria(
+            layer, area, Api.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), order, start, end,
+            property, nonEmpty(ctx, "cursor"));
+    String base = api.baseUrl(ctx);
+    Future<JsonObject> answer =
+        api.ask(Addresses.LAYERS, "get", new JsonObject().put("name", layer))
+            .compose(found -> api.ask(Addresses.RECORDS_SEARCH, null, criteria.toJson()))
+            .map(
+                page -> {
+                  JsonArray features = new JsonArray();
+                  page.getJsonArray("records").forEach(
+                      row -> {
+                        JsonObject record = (JsonObject) row;
+                        features.add(
+                            FeatureJson.feature(record, layer, base).put("distance", record.getDouble("distance")));
+                      });
+                  String next = page.getString("next_cursor");
+                  // SimpleGeo's Java client reads "cursor", the others "next_cursor".
+                  return FeatureJson.collection(features).put("next_cursor", next).put("cursor", next);
+                });
+    Api.respond(ctx, 200, answer);
+  }
+
+  private static JsonObject circle(double lat, double lon, Double radiusM) {
+    return new JsonObject().put("circle", new JsonObject().put("lat", lat).put("lon", lon).put("radius", radiusM));
+  }
+
+  private static JsonObject geohash(String hash) {
+    var rect = Areas.geohash(hash).rect();
+    return rectJson(rect.latLo().degrees(), rect.lngLo().degrees(), rect.latHi().degrees(), rect.lngHi().degrees());
+  }
+
+  private static JsonObject box(String text) {
+    double[] edges = numbers(text, 4, "{south},{west},{north},{east}");
+    Areas.box(edges[0], edges[1], edges[2], edges[3]);
+    return rectJson(edges[0], edges[1], edges[2], edges[3]);
+  }
+
+  private static JsonObject rectJson(double south, double west, double north, double east) {
+    return new JsonObject()
+        .put("rect", new JsonObject().put("south", south).put("west", west).put("north", north).put("east", east));
+  }
+
+  /** Radius in metres from {@code radius} in km; null (k-nearest) when absent. */
+  private static Double radiusM(RoutingContext ctx) {
+    String raw = nonEmpty(ctx, "radius");
+    if (raw == null) {
+      return null;
+    }
+    double km = number(raw, "radius");
+    if (!(km >= 0 && km <= MAX_RADIUS_KM)) {
+      throw new InvalidInput("radius must be between 0 and " + (long) MAX_RADIUS_KM + " km");
+    }
+    return km * 1000;
+  }
+
+  private static Long seconds(RoutingContext ctx, String name) {
+    String raw = nonEmpty(ctx, name);
+    if (raw == null) {
+      return null;
+    }
+    double value = number(raw, name);
+    if (!(value >= 0 && value < 1e13)) {
+      throw new InvalidInput(name + " must be epoch seconds");
+    }
+    return (long) Math.floor(value);
+  }
+
+  private static double[] numbers(String text, int count, String shape) {
+    String[] parts = text.split(",", -1);
+    if (parts.length != count) {
+      throw new InvalidInput("expected " + shape + ", got " + text);
+    }
+    double[] values = new double[count];
+    for (int i = 0; i < count; i++) {
+      values[i] = number(parts[i].trim(), shape);
+    }
+    return values;
+  }
+
+  private static double number(String text, String what) {
+    try {
+      double value = Double.parseDouble(text);
+      if (Double.isFinite(value) && !text.matches(".*[a-zA-Z&&[^eE]].*")) {
+        return value;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    throw new InvalidInput(what + ": not a number: " + text);
+  }
+
+  /** A query parameter, with empty values (sent by some old clients) taken as absent. */
+  private static String nonEmpty(RoutingContext ctx, String name) {
+    String value = ctx.queryParams().get(name);
+    return value == null || value.isEmpty() ? null : value;
+  }
+}

@@ -1,0 +1,194 @@
+package io.locus.query;
+
+import com.google.common.geometry.S2Cap;
+import com.google.common.geometry.S2Cell;
+import com.google.common.geometry.S2Point;
+import io.locus.geo.Cells;
+import io.locus.geo.Earth;
+import io.locus.geo.IndexRange;
+import io.locus.geo.SearchArea;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Runs a spatial search over the index: covers the area with S2 cells, reads the matching cell
+ * ranges (in parallel, a bounded number at a time), filters every candidate exactly, and keeps
+ * only the best {@code limit + 1} in a bounded heap, so memory does not grow with the data.
+ *
+ * <p>Nearest-first searches in a circle expand: they read the index within 1 km, then 4, 16, …
+ * up to the radius, and stop as soon as the page is full with records no farther than the
+ * ground already read. Dense places therefore cost the same whatever the radius; k-nearest (no
+ * radius) is the same search with the radius of the whole Earth, at most nine steps. Other
+ * orders and areas read the whole area once.
+ */
+public final class SpatialSearch {
+  static final double FIRST_RADIUS_M = 1_000;
+  static final int GROWTH = 4;
+  static final int PARALLEL_READS = 16;
+
+  private static final Comparator<Candidate> ORDER =
+      Comparator.comparingDouble(Candidate::key).thenComparing(Candidate::id);
+
+  private final IndexReader index;
+
+  public SpatialSearch(IndexReader index) {
+    this.index = index;
+  }
+
+  /** One page of results: records (with {@code distance}) and the cursor of the next page. */
+  public record Page(JsonArray records, String nextCursor) {}
+
+  public Future<Page> run(SearchCriteria criteria) {
+    SearchArea area = criteria.searchArea();
+    int fingerprint = criteria.fingerprint();
+    SearchCursor after = criteria.cursor() == null ? null : SearchCursor.decode(criteria.cursor(), fingerprint);
+    Collector collector = new Collector(criteria, area, after);
+    Future<Void> done =
+        criteria.order() == SearchOrder.DISTANCE && area instanceof SearchArea.Circle circle
+            ? expand(criteria.layer(), circle, after, collector, after == null ? FIRST_RADIUS_M : Math.max(FIRST_RADIUS_M, after.key()))
+            : scan(criteria.layer(), Cells.ranges(area.region(), cell -> false), collector);
+    return done.map(v -> collector.page(fingerprint));
+  }
+
+  private Future<Void> expand(String layer, SearchArea.Circle circle, SearchCursor after, Collector collector, double radius) {
+    double step = Math.min(radius, circle.radiusM());
+    Predicate<S2Cell> skip = alreadyPaged(circle, after);
+    return scan(layer, Cells.ranges(circle.cap(step), skip), collector)
+        .compose(
+            v -> {
+              if (step >= circle.radiusM() || collector.settledWithin(step)) {
+                return Future.succeededFuture();
+              }
+              return expand(layer, circle, after, collector, step * GROWTH);
+            });
+  }
+
+  /** Cells wholly nearer than the previous page's last record hold nothing for this page. */
+  private static Predicate<S2Cell> alreadyPaged(SearchArea.Circle circle, SearchCursor after) {
+    if (after == null || after.key() <= 1) {
+      return cell -> false;
+    }
+    S2Cap inner = circle.cap(after.key() - 1);
+    return inner::contains;
+  }
+
+  private Future<Void> scan(String layer, List<IndexRange> ranges, Collector collector) {
+    List<IndexRange> fine = new ArrayList<>();
+    List<Future<List<Long>>> lookups = new ArrayList<>();
+    for (IndexRange range : ranges) {
+      if (range.coarse()) {
+        lookups.add(index.occupiedPartitions(layer, Cells.firstPartitionIn(range), Cells.lastPartitionIn(range)));
+      } else {
+        fine.add(range);
+      }
+    }
+    return Future.all(lookups)
+        .compose(
+            found -> {
+              Set<IndexRange> all = new LinkedHashSet<>(fine);
+              for (int i = 0; i < found.size(); i++) {
+                List<Long> partitions = found.resultAt(i);
+                partitions.forEach(partition -> all.add(Cells.wholePartition(partition)));
+              }
+              return readAll(layer, new ArrayList<>(all), 0, collector);
+            });
+  }
+
+  private Future<Void> readAll(String layer, List<IndexRange> ranges, int from, Collector collector) {
+    if (from >= ranges.size()) {
+      return Future.succeededFuture();
+    }
+    int to = Math.min(ranges.size(), from + PARALLEL_READS);
+    List<Future<Void>> reads = new ArrayList<>();
+    for (IndexRange range : ranges.subList(from, to)) {
+      reads.add(index.scan(layer, range.partition(), range.min(), range.max(), collector::offer));
+    }
+    return Future.all(reads).compose(v -> readAll(layer, ranges, to, collector));
+  }
+
+  private record Candidate(double key, String id, double distance, IndexReader.Entry entry) {}
+
+  /** Filters candidates exactly and keeps the best {@code limit + 1} after the cursor. */
+  private static final class Collector {
+    private final SearchCriteria criteria;
+    private final SearchArea area;
+    private final SearchCursor after;
+    private final S2Point center;
+    private final int capacity;
+    private final PriorityQueue<Candidate> best;
+    private final Set<String> kept = new HashSet<>();
+
+    Collector(SearchCriteria criteria, SearchArea area, SearchCursor after) {
+      this.criteria = criteria;
+      this.area = area;
+      this.after = after;
+      this.center = area.center();
+      this.capacity = criteria.limit() + 1;
+      this.best = new PriorityQueue<>(capacity + 1, ORDER.reversed());
+    }
+
+    void offer(IndexReader.Entry entry) {
+      if (kept.contains(entry.id())
+          || (criteria.start() != null && entry.created() < criteria.start())
+          || (criteria.end() != null && entry.created() > criteria.end())) {
+        return;
+      }
+      S2Point point = Earth.point(entry.lat(), entry.lon());
+      if (!area.contains(point)) {
+        return;
+      }
+      if (criteria.property() != null && !criteria.property().test(new JsonObject(entry.properties()))) {
+        return;
+      }
+      double distance = Earth.metres(center, point);
+      Candidate candidate = new Candidate(criteria.order().key(distance, entry.created()), entry.id(), distance, entry);
+      if (after != null && ORDER.compare(candidate, new Candidate(after.key(), after.id(), 0, null)) <= 0) {
+        return;
+      }
+      if (best.size() >= capacity && ORDER.compare(candidate, best.peek()) >= 0) {
+        return;
+      }
+      best.add(candidate);
+      kept.add(entry.id());
+      if (best.size() > capacity) {
+        kept.remove(best.poll().id());
+      }
+    }
+
+    /** Whether no record farther than {@code radius} can still enter the page. */
+    boolean settledWithin(double radius) {
+      return best.size() >= capacity && best.peek().distance() <= radius;
+    }
+
+    Page page(int fingerprint) {
+      List<Candidate> sorted = new ArrayList<>(best);
+      sorted.sort(ORDER);
+      int limit = criteria.limit();
+      JsonArray records = new JsonArray();
+      for (Candidate c : sorted.subList(0, Math.min(limit, sorted.size()))) {
+        records.add(
+            new JsonObject()
+                .put("id", c.id())
+                .put("coordinates", c.entry().coordinates())
+                .put("created", c.entry().created())
+                .put("properties", c.entry().properties())
+                .put("distance", c.distance()));
+      }
+      String next = null;
+      if (sorted.size() > limit && limit > 0) {
+        Candidate last = sorted.get(limit - 1);
+        next = new SearchCursor(fingerprint, last.key(), last.id()).encode();
+      }
+      return new Page(records, next);
+    }
+  }
+}
