@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TestNode implements AutoCloseable {
   public static final int PORT = 18080;
-  private static final long BLOCKED_THRESHOLD_MS = 100;
+  /** Low enough to catch a blocking call, high enough to ride out a stall of this 2-core machine. */
+  private static final long BLOCKED_THRESHOLD_MS = 200;
 
   private final Vertx vertx;
   private final BlockedThreadWatch watch = new BlockedThreadWatch();
@@ -106,10 +107,33 @@ public final class TestNode implements AutoCloseable {
     @Override
     protected void append(ILoggingEvent event) {
       if (event.getFormattedMessage().contains("has been blocked for")
-          && event.getThreadName() != null
-          && event.getFormattedMessage().contains("eventloop")) {
-        events.add(event.getFormattedMessage());
+          && event.getFormattedMessage().contains("eventloop")
+          && !idle(event)) {
+        events.add(event.getFormattedMessage() + " at " + topFrame(event));
       }
+    }
+
+    /**
+     * A report whose thread sits in the selector means the loop was idle and the whole JVM was
+     * stalled (GC, a starved CPU), not that code of ours blocked it.
+     */
+    private static boolean idle(ILoggingEvent event) {
+      return topFrame(event).contains("IoHandler.select") || topFrame(event).contains("KeySetSelector.select");
+    }
+
+    private static String topFrame(ILoggingEvent event) {
+      var proxy = event.getThrowableProxy();
+      if (proxy == null || proxy.getStackTraceElementProxyArray().length == 0) {
+        return "";
+      }
+      var frames = proxy.getStackTraceElementProxyArray();
+      for (var frame : frames) {
+        String text = frame.getStackTraceElement().toString();
+        if (!text.startsWith("java.") && !text.startsWith("jdk.") && !text.startsWith("sun.")) {
+          return text;
+        }
+      }
+      return frames[0].getStackTraceElement().toString();
     }
   }
 }
