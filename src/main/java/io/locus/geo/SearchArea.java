@@ -45,6 +45,9 @@ public sealed interface SearchArea {
    */
   record Rect(S2LatLngRect rect) implements SearchArea {
     public static Rect of(double south, double west, double north, double east) {
+      if (west == 180 && east == -180) {
+        east = 180; // the antimeridian itself; S2 would read [π, -π] as the empty interval
+      }
       return new Rect(
           new S2LatLngRect(S2LatLng.fromDegrees(south, west), S2LatLng.fromDegrees(north, east)));
     }

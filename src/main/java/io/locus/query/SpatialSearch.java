@@ -24,11 +24,12 @@ import java.util.function.Predicate;
  * ranges (in parallel, a bounded number at a time), filters every candidate exactly, and keeps
  * only the best {@code limit + 1} in a bounded heap, so memory does not grow with the data.
  *
- * <p>Nearest-first searches in a circle expand: they read the index within 1 km, then 4, 16, …
- * up to the radius, and stop as soon as the page is full with records no farther than the
- * ground already read. Dense places therefore cost the same whatever the radius; k-nearest (no
- * radius) is the same search with the radius of the whole Earth, at most nine steps. Other
- * orders and areas read the whole area once.
+ * <p>Nearest-first searches in a circle expand: they read the index within 1 km first and stop
+ * as soon as the page is full with records no farther than the ground already read. Otherwise
+ * the next radius is guessed from the density seen so far (the radius that should hold the page
+ * with some margin, at least {@link #GROWTH} times wider), up to the search radius. Dense places
+ * therefore cost the same whatever the radius; k-nearest (no radius) is the same search with
+ * the radius of the whole Earth. Other orders and areas read the whole area once.
  */
 public final class SpatialSearch {
   static final double FIRST_RADIUS_M = 1_000;
@@ -68,8 +69,18 @@ public final class SpatialSearch {
               if (step >= circle.radiusM() || collector.settledWithin(step)) {
                 return Future.succeededFuture();
               }
-              return expand(layer, circle, after, collector, step * GROWTH);
+              return expand(layer, circle, after, collector, nextRadius(step, collector.foundWithin(step), collector.capacity));
             });
+  }
+
+  /**
+   * The radius that should hold a full page if points are spread as they were within {@code
+   * radius}: area grows with the square of the radius, so scale by the square root of the
+   * shortfall, with half again as margin; never less than {@link #GROWTH} times wider.
+   */
+  static double nextRadius(double radius, int found, int wanted) {
+    double scale = 1.5 * Math.sqrt(wanted / Math.max(found, 0.5));
+    return radius * Math.max(GROWTH, scale);
   }
 
   /** Cells wholly nearer than the previous page's last record hold nothing for this page. */
@@ -162,6 +173,11 @@ public final class SpatialSearch {
       if (best.size() > capacity) {
         kept.remove(best.poll().id());
       }
+    }
+
+    /** How many matching records (after the cursor) lie within {@code radius}. */
+    int foundWithin(double radius) {
+      return (int) best.stream().filter(c -> c.distance() <= radius).count();
     }
 
     /** Whether no record farther than {@code radius} can still enter the page. */
