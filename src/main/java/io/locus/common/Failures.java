@@ -10,22 +10,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 public final class Failures {
   private Failures() {}
 
-  public static ReplyException badRequest(String message) {
-    return of(400, message);
-  }
-
-  public static ReplyException notFound(String message) {
-    return of(404, message);
-  }
-
-  public static ReplyException unavailable(String message) {
-    return of(503, message);
-  }
-
-  public static ReplyException of(int status, String message) {
-    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, status, message);
-  }
-
   /**
    * The HTTP status a failure maps to: its own code when it carries one, 503 when the event bus
    * found no handler or timed out, 500 otherwise.

@@ -1,5 +1,6 @@
 package io.locus.http;
 
+import io.locus.common.Addresses;
 import io.locus.common.Failures;
 import io.locus.common.InvalidInput;
 import io.locus.common.NotFound;
@@ -17,6 +18,9 @@ final class Api {
   private static final String JSON = "application/json; charset=utf-8";
   private static final String SUFFIX = ".json";
 
+  /** Most records in one page of any answer (history, searches). */
+  static final int MAX_LIMIT = 500;
+
   private final Vertx vertx;
   private final HttpSettings settings;
 
@@ -32,6 +36,11 @@ final class Api {
       options.addHeader("action", action);
     }
     return vertx.eventBus().<JsonObject>request(address, body, options).map(reply -> reply.body());
+  }
+
+  /** Succeeds when the layer exists (from the layer verticle's cache); fails 404 otherwise. */
+  Future<Void> layerExists(String layer) {
+    return ask(Addresses.LAYERS, "get", new JsonObject().put("name", layer)).mapEmpty();
   }
 
   /** A path parameter without its optional {@code .json} suffix. */

@@ -25,7 +25,6 @@ final class RecordHandlers {
   static final int MAX_BATCH = 100;
 
   static final int DEFAULT_HISTORY_LIMIT = 10;
-  static final int MAX_LIMIT = 500;
 
   private final Api api;
 
@@ -92,7 +91,8 @@ final class RecordHandlers {
     }
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
-        api.ask(Addresses.RECORDS_READ, QueryVerticle.GET, new JsonObject().put("layer", layer).put("ids", ids))
+        api.layerExists(layer)
+            .compose(v -> api.ask(Addresses.RECORDS_READ, QueryVerticle.GET, new JsonObject().put("layer", layer).put("ids", ids)))
             .map(
                 found -> {
                   JsonArray features = new JsonArray();
@@ -112,14 +112,15 @@ final class RecordHandlers {
   void history(RoutingContext ctx) {
     String layer = Names.layer(Api.param(ctx, "layer"));
     String id = Names.id(ctx.pathParam("id"));
-    int limit = Api.intParam(ctx, "limit", DEFAULT_HISTORY_LIMIT, 1, MAX_LIMIT);
+    int limit = Api.intParam(ctx, "limit", DEFAULT_HISTORY_LIMIT, 1, Api.MAX_LIMIT);
     JsonObject query = new JsonObject().put("layer", layer).put("id", id).put("limit", limit);
     String cursor = ctx.queryParams().get("cursor");
     if (cursor != null && !cursor.isEmpty()) {
       query.put("cursor", cursor);
     }
     Future<JsonObject> answer =
-        api.ask(Addresses.RECORDS_READ, QueryVerticle.HISTORY, query)
+        api.layerExists(layer)
+            .compose(v -> api.ask(Addresses.RECORDS_READ, QueryVerticle.HISTORY, query))
             .map(
                 page -> {
                   JsonArray geometries = new JsonArray();
@@ -146,8 +147,8 @@ final class RecordHandlers {
     JsonArray messages = new JsonArray();
     ops.forEach(op -> messages.add(op.toJson()));
     Future<JsonObject> answer =
-        api.ask(Addresses.LAYERS, "get", new JsonObject().put("name", layer))
-            .compose(found -> api.ask(Addresses.PUBLISH, null, new JsonObject().put("ops", messages)))
+        api.layerExists(layer)
+            .compose(v -> api.ask(Addresses.PUBLISH, null, new JsonObject().put("ops", messages)))
             .map(v -> new JsonObject().put("status", "Accepted").put("accepted", ops.size()));
     Api.respond(ctx, 202, answer);
   }

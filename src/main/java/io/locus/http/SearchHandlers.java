@@ -23,7 +23,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class SearchHandlers {
   static final int DEFAULT_LIMIT = 10;
-  static final int MAX_LIMIT = 500;
   static final double MAX_RADIUS_KM = Math.floor(Earth.MAX_DISTANCE_M / 1000);
 
   private final Api api;
@@ -86,12 +85,12 @@ final class SearchHandlers {
     }
     SearchCriteria criteria =
         new SearchCriteria(
-            layer, area, Api.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), order, start, end,
+            layer, area, Api.intParam(ctx, "limit", DEFAULT_LIMIT, 1, Api.MAX_LIMIT), order, start, end,
             property, nonEmpty(ctx, "cursor"));
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
-        api.ask(Addresses.LAYERS, "get", new JsonObject().put("name", layer))
-            .compose(found -> api.ask(Addresses.RECORDS_SEARCH, null, criteria.toJson()))
+        api.layerExists(layer)
+            .compose(v -> api.ask(Addresses.RECORDS_SEARCH, null, criteria.toJson()))
             .map(
                 page -> {
                   JsonArray features = new JsonArray();

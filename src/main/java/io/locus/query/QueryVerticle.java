@@ -4,7 +4,6 @@ import io.locus.common.Addresses;
 import io.locus.common.InvalidInput;
 import io.locus.common.NotFound;
 import io.locus.common.Replies;
-import io.locus.layer.LayerStore;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraSettings;
 import io.locus.store.RecordReader;
@@ -29,7 +28,7 @@ import java.util.List;
  *       newest first.
  * </ul>
  *
- * Both fail 404 when the layer does not exist. Answers {@link Addresses#HEALTH_CASSANDRA}.
+ * The caller checks that the layer exists. Answers {@link Addresses#HEALTH_CASSANDRA}.
  */
 public final class QueryVerticle extends VerticleBase {
   /** Event-bus header naming the operation. */
@@ -43,16 +42,14 @@ public final class QueryVerticle extends VerticleBase {
 
   private CassandraClient client;
   private RecordReader reader;
-  private LayerStore layers;
 
   @Override
   public Future<?> start() {
     client = Cassandra.shared(vertx, CassandraSettings.from(config()));
-    return Future.all(RecordReader.prepare(client), LayerStore.prepare(client))
+    return RecordReader.prepare(client)
         .onSuccess(
             prepared -> {
-              reader = prepared.resultAt(0);
-              layers = prepared.resultAt(1);
+              reader = prepared;
               vertx.eventBus().<JsonObject>consumer(Addresses.RECORDS_READ, this::handle);
               vertx.eventBus().consumer(Addresses.HEALTH_CASSANDRA, this::health);
             });
@@ -61,21 +58,18 @@ public final class QueryVerticle extends VerticleBase {
   private void handle(Message<JsonObject> request) {
     JsonObject body = request.body();
     String layer = body.getString("layer");
-    Future<JsonObject> answer =
-        layers
-            .get(layer)
-            .compose(
-                found -> {
-                  if (found == null) {
-                    return Future.failedFuture(new NotFound("layer not found: " + layer));
-                  }
-                  return switch (String.valueOf(request.headers().get(ACTION))) {
-                    case GET -> get(layer, body.getJsonArray("ids"));
-                    case HISTORY ->
-                        history(layer, body.getString("id"), body.getInteger("limit"), body.getString("cursor"));
-                    default -> Future.failedFuture(new IllegalArgumentException("unknown read action"));
-                  };
-                });
+    Future<JsonObject> answer;
+    try {
+      answer =
+          switch (String.valueOf(request.headers().get(ACTION))) {
+            case GET -> get(layer, body.getJsonArray("ids"));
+            case HISTORY ->
+                history(layer, body.getString("id"), body.getInteger("limit"), body.getString("cursor"));
+            default -> Future.failedFuture(new IllegalArgumentException("unknown read action"));
+          };
+    } catch (RuntimeException invalid) {
+      answer = Future.failedFuture(invalid);
+    }
     answer.onSuccess(request::reply).onFailure(cause -> Replies.fail(request, cause));
   }
 
