@@ -7,7 +7,7 @@ CONFIG ?= conf/locus.json
 MVN ?= mvn -B --no-transfer-progress
 SERVICES := scripts/services.sh
 
-.PHONY: help up down status build package run test unit loadtest bench-data bench-nearby clean
+.PHONY: help up down status build package run test unit cluster cluster-down chaos loadtest bench-data bench-nearby clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,18 @@ run: up package ## start the services, build, and run one node in the foreground
 
 test: up ## unit tests, then integration tests against the real RabbitMQ and Cassandra
 	@$(MVN) verify
+
+N ?= 3
+
+cluster: up package ## run N nodes (default 3) on this machine: HTTP 8080+i, Hazelcast 5701+i; logs in .run/cluster/
+	@scripts/cluster.sh up $(N)
+	@scripts/cluster.sh status
+
+cluster-down: ## stop the nodes `make cluster` started
+	@scripts/cluster.sh down
+
+chaos: up ## the failure tests alone: 3 nodes under write load lose a node, RabbitMQ, Cassandra
+	@$(MVN) verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ChaosIT
 
 unit: ## unit tests only (no services needed)
 	@$(MVN) test

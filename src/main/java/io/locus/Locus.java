@@ -1,7 +1,11 @@
 package io.locus;
 
+import io.locus.cluster.ClusterSettings;
+import io.locus.cluster.Clustering;
 import io.locus.common.ConfigException;
+import io.locus.common.ConfigKeys;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -39,20 +43,28 @@ public final class Locus {
       fail(e.getMessage());
       return;
     }
-    Vertx vertx =
-        Vertx.vertx(
-            new VertxOptions()
-                .setMaxEventLoopExecuteTime(200)
-                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
-    vertx
-        .deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config))
-        .onSuccess(id -> Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx))))
-        .onFailure(
-            cause -> {
-              LOG.debug("start failed", cause);
-              vertx.close();
-              fail("Locus could not start: " + describe(cause));
-            });
+    VertxOptions options =
+        new VertxOptions().setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
+    Future<Vertx> started;
+    try {
+      started = Clustering.start(ClusterSettings.from(config.getJsonObject(ConfigKeys.CLUSTER)), options);
+    } catch (ConfigException e) {
+      fail(e.getMessage());
+      return;
+    }
+    started
+        .onFailure(cause -> fail("Locus could not join its cluster: " + describe(cause)))
+        .onSuccess(
+            vertx ->
+                vertx
+                    .deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config))
+                    .onSuccess(id -> Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx))))
+                    .onFailure(
+                        cause -> {
+                          LOG.debug("start failed", cause);
+                          vertx.close();
+                          fail("Locus could not start: " + describe(cause));
+                        }));
   }
 
   private static String describe(Throwable cause) {

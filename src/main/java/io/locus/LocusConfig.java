@@ -2,6 +2,7 @@ package io.locus;
 
 import static io.locus.common.ConfigKeys.*;
 
+import io.locus.cluster.ClusterSettings;
 import io.locus.common.ConfigException;
 import io.locus.common.ConfigReader;
 import io.locus.common.EnvOverrides;
@@ -71,5 +72,6 @@ public final class LocusConfig {
     HttpSettings.from(reader.object(HTTP));
     RabbitSettings.from(reader.object(RABBITMQ));
     CassandraSettings.from(reader.object(CASSANDRA));
+    ClusterSettings.from(reader.object(CLUSTER));
   }
 }

@@ -75,4 +75,28 @@ public final class ConfigKeys {
 
   /** Driver request timeout in milliseconds. */
   public static final String CASSANDRA_REQUEST_TIMEOUT_MS = "requestTimeoutMs";
+
+  /** Section for clustering; read by {@code Locus} before Vert.x starts. */
+  public static final String CLUSTER = "cluster";
+
+  /** Join a Hazelcast cluster (false: one node, local event bus). */
+  public static final String CLUSTER_ENABLED = "enabled";
+
+  /** Interface Hazelcast and the event bus bind to. */
+  public static final String CLUSTER_HOST = "host";
+
+  /** Address other nodes reach this one at; empty means {@code host}. */
+  public static final String CLUSTER_PUBLIC_HOST = "publicHost";
+
+  /** Event-bus TCP port; 0 picks a free one. */
+  public static final String CLUSTER_EVENT_BUS_PORT = "eventBusPort";
+
+  /** Hazelcast's TCP port. */
+  public static final String CLUSTER_HAZELCAST_PORT = "hazelcastPort";
+
+  /** Path of the Hazelcast XML configuration. */
+  public static final String CLUSTER_HAZELCAST_CONFIG = "hazelcastConfig";
+
+  /** Members to join, {@code host:port}; empty uses the XML's list. */
+  public static final String CLUSTER_MEMBERS = "members";
 }

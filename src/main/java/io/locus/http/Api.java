@@ -7,6 +7,8 @@ import io.locus.common.NotFound;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -38,9 +40,24 @@ final class Api {
     return vertx.eventBus().<JsonObject>request(address, body, options).map(reply -> reply.body());
   }
 
+  /**
+   * Like {@link #ask}, for requests that are safe to repeat (reads): when no handler answered
+   * (none registered, the node holding it died, or it timed out), asks once more; the event
+   * bus then picks another handler if there is one. Failures a handler reported are final.
+   */
+  Future<JsonObject> askRead(String address, String action, JsonObject body) {
+    return ask(address, action, body)
+        .recover(cause -> unanswered(cause) ? ask(address, action, body) : Future.failedFuture(cause));
+  }
+
+  private static boolean unanswered(Throwable cause) {
+    return !(cause instanceof ReplyException)
+        || ((ReplyException) cause).failureType() != ReplyFailure.RECIPIENT_FAILURE;
+  }
+
   /** Succeeds when the layer exists (from the layer verticle's cache); fails 404 otherwise. */
   Future<Void> layerExists(String layer) {
-    return ask(Addresses.LAYERS, "get", new JsonObject().put("name", layer)).mapEmpty();
+    return askRead(Addresses.LAYERS, "get", new JsonObject().put("name", layer)).mapEmpty();
   }
 
   /** A path parameter without its optional {@code .json} suffix. */

@@ -24,12 +24,12 @@ final class LayerHandlers {
     if (cursor != null && !cursor.isEmpty()) {
       query.put("cursor", cursor);
     }
-    Api.respond(ctx, 200, api.ask(Addresses.LAYERS, "list", query));
+    Api.respond(ctx, 200, api.askRead(Addresses.LAYERS, "list", query));
   }
 
   void get(RoutingContext ctx) {
     String name = Names.layer(Api.param(ctx, "name"));
-    Api.respond(ctx, 200, api.ask(Addresses.LAYERS, "get", new JsonObject().put("name", name)));
+    Api.respond(ctx, 200, api.askRead(Addresses.LAYERS, "get", new JsonObject().put("name", name)));
   }
 
   void put(RoutingContext ctx) {

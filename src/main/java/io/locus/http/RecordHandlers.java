@@ -92,7 +92,7 @@ final class RecordHandlers {
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
         api.layerExists(layer)
-            .compose(v -> api.ask(Addresses.RECORDS_READ, QueryVerticle.GET, new JsonObject().put("layer", layer).put("ids", ids)))
+            .compose(v -> api.askRead(Addresses.RECORDS_READ, QueryVerticle.GET, new JsonObject().put("layer", layer).put("ids", ids)))
             .map(
                 found -> {
                   JsonArray features = new JsonArray();
@@ -120,7 +120,7 @@ final class RecordHandlers {
     }
     Future<JsonObject> answer =
         api.layerExists(layer)
-            .compose(v -> api.ask(Addresses.RECORDS_READ, QueryVerticle.HISTORY, query))
+            .compose(v -> api.askRead(Addresses.RECORDS_READ, QueryVerticle.HISTORY, query))
             .map(
                 page -> {
                   JsonArray geometries = new JsonArray();

@@ -90,7 +90,7 @@ final class SearchHandlers {
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
         api.layerExists(layer)
-            .compose(v -> api.ask(Addresses.RECORDS_SEARCH, null, criteria.toJson()))
+            .compose(v -> api.askRead(Addresses.RECORDS_SEARCH, null, criteria.toJson()))
             .map(
                 page -> {
                   JsonArray features = new JsonArray();
