@@ -4,6 +4,8 @@ import static io.locus.common.ConfigKeys.*;
 
 import io.locus.http.HttpVerticle;
 import io.locus.ingest.PublisherVerticle;
+import io.locus.ingest.WriteBatch;
+import io.locus.ingest.WriteBatchCodec;
 import io.locus.ingest.WriterVerticle;
 import io.locus.layer.LayerVerticle;
 import io.locus.query.QueryVerticle;
@@ -41,6 +43,7 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject conf = config();
+    vertx.eventBus().registerDefaultCodec(WriteBatch.class, new WriteBatchCodec());
     List<String> roles = conf.getJsonArray(ROLES).stream().map(String::valueOf).toList();
     JsonObject instances = conf.getJsonObject(INSTANCES);
     boolean touchesCassandra = roles.contains("query") || roles.contains("writer");

@@ -32,7 +32,7 @@ final class Api {
   }
 
   /** Sends {@code body} to {@code address} with an {@code action} header (may be null). */
-  Future<JsonObject> ask(String address, String action, JsonObject body) {
+  Future<JsonObject> ask(String address, String action, Object body) {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(settings.requestTimeoutMs());
     if (action != null) {
       options.addHeader("action", action);

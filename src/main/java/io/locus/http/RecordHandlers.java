@@ -4,6 +4,7 @@ import io.locus.common.Addresses;
 import io.locus.common.InvalidInput;
 import io.locus.common.NotFound;
 import io.locus.common.Times;
+import io.locus.ingest.WriteBatch;
 import io.locus.ingest.WriteOp;
 import io.locus.query.QueryVerticle;
 import io.locus.record.ExactJson;
@@ -144,11 +145,9 @@ final class RecordHandlers {
 
   /** Checks the layer exists, publishes durably, answers 202 after the broker confirmed. */
   private void accept(RoutingContext ctx, String layer, List<WriteOp> ops) {
-    JsonArray messages = new JsonArray();
-    ops.forEach(op -> messages.add(op.toJson()));
     Future<JsonObject> answer =
         api.layerExists(layer)
-            .compose(v -> api.ask(Addresses.PUBLISH, null, new JsonObject().put("ops", messages)))
+            .compose(v -> api.ask(Addresses.PUBLISH, null, new WriteBatch(ops)))
             .map(v -> new JsonObject().put("status", "Accepted").put("accepted", ops.size()));
     Api.respond(ctx, 202, answer);
   }

@@ -7,7 +7,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
 import java.util.ArrayList;
@@ -16,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes write operations durably. Consumes {@link Addresses#PUBLISH}: a JSON object {@code
- * {"ops":[…]}} of {@link WriteOp}s; replies only once RabbitMQ confirmed every one of them
+ * Publishes write operations durably. Consumes {@link Addresses#PUBLISH}: a {@link WriteBatch};
+ * replies only once RabbitMQ confirmed every one of them
  * (persistent messages on durable quorum queues), or fails with 503 at once when the broker is
  * unreachable and after {@code confirmTimeoutMs} when it does not confirm. Record operations go
  * to their record's shard queue; a layer purge goes to every shard. Answers {@link
@@ -41,7 +40,7 @@ public final class PublisherVerticle extends VerticleBase {
         .onSuccess(
             connected -> {
               client = connected;
-              vertx.eventBus().<JsonObject>consumer(Addresses.PUBLISH, this::publish);
+              vertx.eventBus().<WriteBatch>consumer(Addresses.PUBLISH, this::publish);
               vertx.eventBus().consumer(Addresses.HEALTH_RABBITMQ, this::health);
             });
   }
@@ -75,17 +74,10 @@ public final class PublisherVerticle extends VerticleBase {
             });
   }
 
-  private void publish(Message<JsonObject> request) {
-    JsonArray ops = request.body().getJsonArray("ops");
+  private void publish(Message<WriteBatch> request) {
+    List<WriteOp> ops = request.body().ops();
     List<Future<Void>> confirmed = new ArrayList<>(ops.size());
-    for (int i = 0; i < ops.size(); i++) {
-      WriteOp op;
-      try {
-        op = WriteOp.fromJson(ops.getJsonObject(i));
-      } catch (RuntimeException invalid) {
-        request.fail(400, "invalid operation: " + invalid.getMessage());
-        return;
-      }
+    for (WriteOp op : ops) {
       Buffer body = Buffer.buffer(op.toJson().encode());
       if (op.kind() == WriteOp.Kind.PURGE_LAYER) {
         for (int shard = 0; shard < topology.shards(); shard++) {

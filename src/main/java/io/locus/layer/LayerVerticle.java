@@ -5,6 +5,7 @@ import io.locus.common.NotFound;
 import io.locus.common.Replies;
 import io.locus.common.Times;
 import io.locus.common.InvalidInput;
+import io.locus.ingest.WriteBatch;
 import io.locus.ingest.WriteOp;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraSettings;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Layer reads and writes, synchronous against Cassandra (a layer must exist before records are
@@ -120,9 +122,7 @@ public final class LayerVerticle extends VerticleBase {
     return found(store.get(name))
         .compose(
             existing -> {
-              JsonObject purge =
-                  new JsonObject()
-                      .put("ops", new JsonArray().add(WriteOp.purgeLayer(name, Times.nowMicros()).toJson()));
+              WriteBatch purge = new WriteBatch(List.of(WriteOp.purgeLayer(name, Times.nowMicros())));
               vertx.sharedData().getLocalMap(CACHE).remove(name);
               return store
                   .delete(name)

@@ -47,11 +47,7 @@ class WriterIT {
   }
 
   private static void publish(WriteOp... ops) {
-    JsonArray messages = new JsonArray();
-    for (WriteOp op : ops) {
-      messages.add(op.toJson());
-    }
-    node.vertx().eventBus().request(Addresses.PUBLISH, new JsonObject().put("ops", messages)).await();
+    node.vertx().eventBus().request(Addresses.PUBLISH, new WriteBatch(java.util.List.of(ops))).await();
   }
 
   private static JsonObject history(String layer, String id) {

@@ -43,7 +43,7 @@ public class DatasetLoadSimulation extends Simulation {
 
   {
     setUp(loaders.injectOpen(atOnceUsers(Integer.getInteger("users", 8))))
-        .protocols(http.baseUrl(LoadShape.BASE_URL).contentTypeHeader("application/json").shareConnections())
+        .protocols(LoadShape.protocol())
         .assertions(global().failedRequests().percent().lt(LoadShape.MAX_ERROR_PERCENT));
   }
 

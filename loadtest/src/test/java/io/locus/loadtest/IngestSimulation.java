@@ -6,7 +6,6 @@ import static io.gatling.javaapi.http.HttpDsl.*;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
-import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -20,8 +19,6 @@ import java.util.UUID;
 public class IngestSimulation extends Simulation {
   private static final int BATCH = Integer.getInteger("batch", 1);
 
-  private final HttpProtocolBuilder protocol =
-      http.baseUrl(LoadShape.BASE_URL).contentTypeHeader("application/json").shareConnections();
 
   private final ChainBuilder putOne =
       exec(
@@ -80,7 +77,7 @@ public class IngestSimulation extends Simulation {
     setUp(
             writers.injectClosed(constantConcurrentUsers(LoadShape.USERS).during(LoadShape.DURATION)),
             lagProbe.injectClosed(constantConcurrentUsers(2).during(LoadShape.DURATION)))
-        .protocols(protocol)
+        .protocols(LoadShape.protocol())
         .assertions(
             global().failedRequests().percent().lt(LoadShape.MAX_ERROR_PERCENT),
             details(BATCH == 1 ? "PUT record" : "POST " + BATCH + " records")

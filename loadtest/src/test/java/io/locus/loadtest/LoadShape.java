@@ -9,13 +9,16 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Load shape and target, from system properties (the Makefile passes them through):
- * {@code baseUrl} (default http://127.0.0.1:8080), {@code users} (concurrent virtual users,
+ * {@code baseUrl} (default http://127.0.0.1:8080; several, comma-separated, spread the load
+ * round-robin over the nodes of a cluster), {@code users} (concurrent virtual users,
  * default 64), {@code duration} (seconds, default 30), {@code layer} (default
  * {@code loadtest.points}), {@code maxP99Ms} (the p99 the run must stay under, default 2000),
  * {@code maxErrorPercent} (default 1).
  */
 final class LoadShape {
-  static final String BASE_URL = System.getProperty("baseUrl", "http://127.0.0.1:8080");
+  static final java.util.List<String> BASE_URLS =
+      java.util.List.of(System.getProperty("baseUrl", "http://127.0.0.1:8080").split(","));
+  static final String BASE_URL = BASE_URLS.get(0);
   static final int USERS = Integer.getInteger("users", 64);
   static final Duration DURATION = Duration.ofSeconds(Integer.getInteger("duration", 30));
   static final String LAYER = System.getProperty("layer", "loadtest.points");
@@ -23,6 +26,11 @@ final class LoadShape {
   static final double MAX_ERROR_PERCENT = Double.parseDouble(System.getProperty("maxErrorPercent", "1"));
 
   private LoadShape() {}
+
+  /** The HTTP protocol over every base URL given. */
+  static io.gatling.javaapi.http.HttpProtocolBuilder protocol() {
+    return io.gatling.javaapi.http.HttpDsl.http.baseUrls(BASE_URLS).contentTypeHeader("application/json").shareConnections();
+  }
 
   /** Creates the layer the simulation writes to (idempotent). */
   static void ensureLayer() {

@@ -58,7 +58,7 @@ public class NearbySimulation extends Simulation {
             ? clients.injectClosed(constantConcurrentUsers(LoadShape.USERS).during(LoadShape.DURATION))
             : paced.injectOpen(constantUsersPerSec(RATE).during(LoadShape.DURATION));
     setUp(population)
-        .protocols(http.baseUrl(LoadShape.BASE_URL).shareConnections())
+        .protocols(LoadShape.protocol())
         .assertions(
             global().failedRequests().percent().lt(LoadShape.MAX_ERROR_PERCENT),
             global().responseTime().percentile(99.0).lt(LoadShape.MAX_P99_MS));
