@@ -37,8 +37,11 @@ final class RecordHandlers {
     String layer = Names.layer(Api.param(ctx, "layer"));
     String id = Names.id(Api.param(ctx, "id"));
     JsonObject feature = ExactJson.parseObject(ctx.body().buffer());
-    PointRecord record = PointRecord.fromFeature(layer, id, feature, Times.nowSeconds());
-    accept(ctx, layer, List.of(WriteOp.upsert(record, Times.nowMicros())));
+    // One clock reading for both: read twice, a second could tick in between and make this
+    // write look a second older than it is.
+    long micros = Times.nowMicros();
+    PointRecord record = PointRecord.fromFeature(layer, id, feature, micros / 1_000_000);
+    accept(ctx, layer, List.of(WriteOp.upsert(record, micros)));
   }
 
   void bulk(RoutingContext ctx) {
@@ -56,8 +59,8 @@ final class RecordHandlers {
       throw new InvalidInput(
           "a bulk write takes 1 to " + MAX_BATCH + " features, got " + list.size());
     }
-    long now = Times.nowSeconds();
     long micros = Times.nowMicros();
+    long now = micros / 1_000_000;
     List<WriteOp> ops = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
       if (!(list.getValue(i) instanceof JsonObject)) {

@@ -144,4 +144,14 @@ class WriteOpTest {
     assertThat(op).isEqualTo(new WriteOp(WriteOp.Kind.UPSERT, "l", "i", 7L,
         new WriteOp.Upsert(37.7, -122.4, "[-122.4,37.7]", 1L, "{}")));
   }
+
+  @Test
+  @DisplayName("a record without created, timed from one clock reading, is stamped with exactly that reading")
+  void defaultCreatedMatchesAcceptance() {
+    long micros = 1_700_000_000_999_999L;
+    JsonObject feature =
+        ExactJson.parseObject("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}");
+    PointRecord record = PointRecord.fromFeature("layer", "id", feature, micros / 1_000_000);
+    assertThat(WriteOp.upsert(record, micros).ts()).isEqualTo(micros);
+  }
 }
