@@ -31,9 +31,23 @@ final class Api {
     this.settings = settings;
   }
 
-  /** Sends {@code body} to {@code address} with an {@code action} header (may be null). */
+  /**
+   * Sends {@code body} to {@code address} with an {@code action} header (may be null). A handler
+   * on this node is preferred: when the node runs the role itself the request never leaves the
+   * process; otherwise (an {@code api}-only node) it goes to the cluster.
+   */
   Future<JsonObject> ask(String address, String action, Object body) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(settings.requestTimeoutMs());
+    return request(address, action, body, true)
+        .recover(
+            cause ->
+                cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
+                    ? request(address, action, body, false)
+                    : Future.failedFuture(cause));
+  }
+
+  private Future<JsonObject> request(String address, String action, Object body, boolean localOnly) {
+    DeliveryOptions options =
+        new DeliveryOptions().setSendTimeout(settings.requestTimeoutMs()).setLocalOnly(localOnly);
     if (action != null) {
       options.addHeader("action", action);
     }
@@ -42,12 +56,13 @@ final class Api {
 
   /**
    * Like {@link #ask}, for requests that are safe to repeat (reads): when no handler answered
-   * (none registered, the node holding it died, or it timed out), asks once more; the event
-   * bus then picks another handler if there is one. Failures a handler reported are final.
+   * (none registered, the node holding it died, or it timed out), asks the cluster once more;
+   * the event bus then picks another handler if there is one. Failures a handler reported are
+   * final.
    */
   Future<JsonObject> askRead(String address, String action, JsonObject body) {
     return ask(address, action, body)
-        .recover(cause -> unanswered(cause) ? ask(address, action, body) : Future.failedFuture(cause));
+        .recover(cause -> unanswered(cause) ? request(address, action, body, false) : Future.failedFuture(cause));
   }
 
   private static boolean unanswered(Throwable cause) {
