@@ -77,6 +77,35 @@ class ChaosIT {
   }
 
   @Test
+  @Order(0)
+  @DisplayName("an api-only node serves writes and reads whose verticles run on the other nodes")
+  void apiOnlyNode() {
+    cluster(Map.of("LOCUS_ROLES", "api"), "start", "3", String.valueOf(NODES + 1));
+    try {
+      String path = "/0.1/records/" + LAYER + "/via-api-only.json";
+      assertThat(put(3, path, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[5,6]}}"))
+          .isEqualTo(202);
+      String coordinates =
+          Eventually.await(Duration.ofSeconds(30), () -> get(3, path), body -> body != null)
+              .getJsonObject("geometry").getJsonArray("coordinates").encode();
+      assertThat(coordinates).isEqualTo("[5,6]");
+      assertThat(get(3, "/health")).isNotNull();
+    } finally {
+      cluster("kill", "3");
+    }
+  }
+
+  /** The JSON body of a 200 answer from {@code node}, or null. */
+  private static JsonObject get(int node, String path) {
+    try {
+      HttpResponse<String> response = send(node, HttpRequest.newBuilder(uri(node, path)).GET());
+      return response.statusCode() == 200 ? new JsonObject(response.body()) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  @Test
   @Order(1)
   @DisplayName("kill -9 one node mid-load, then start it again")
   void killNode() {
@@ -281,11 +310,16 @@ class ChaosIT {
   }
 
   private static void cluster(String... args) {
+    cluster(Map.of(), args);
+  }
+
+  private static void cluster(Map<String, String> extraEnv, String... args) {
     List<String> command = new ArrayList<>(List.of("scripts/cluster.sh"));
     command.addAll(List.of(args));
     try {
       ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
       builder.environment().putAll(ENV);
+      builder.environment().putAll(extraEnv);
       Process process = builder.start();
       assertThat(process.waitFor(240, TimeUnit.SECONDS)).as("cluster.sh " + String.join(" ", args)).isTrue();
       assertThat(process.exitValue()).as("cluster.sh " + String.join(" ", args)).isZero();
