@@ -42,7 +42,7 @@ final class SearchHandlers {
       double[] latLon = numbers(where, 2, "nearby/{lat},{lon}");
       Coordinates.latitude("latitude", latLon[0]);
       Coordinates.longitude("longitude", latLon[1]);
-      area = circle(latLon[0], latLon[1], radiusM(ctx));
+      area = SearchCriteria.circle(latLon[0], latLon[1], radiusM(ctx));
     } else if (Areas.isGeohash(where)) {
       Areas.geohash(where);
       area = geohash(where);
@@ -66,7 +66,7 @@ final class SearchHandlers {
     }
     JsonObject plain = new JsonObject(geometry.encode());
     Areas.polygon(plain); // validate here, to answer 400 before any work is queued
-    search(ctx, layer, new JsonObject().put("polygon", plain));
+    search(ctx, layer, SearchCriteria.polygon(plain));
   }
 
   private void search(RoutingContext ctx, String layer, JsonObject area) {
@@ -107,24 +107,15 @@ final class SearchHandlers {
     Api.respond(ctx, 200, answer);
   }
 
-  private static JsonObject circle(double lat, double lon, Double radiusM) {
-    return new JsonObject().put("circle", new JsonObject().put("lat", lat).put("lon", lon).put("radius", radiusM));
-  }
-
   private static JsonObject geohash(String hash) {
     var rect = Areas.geohash(hash).rect();
-    return rectJson(rect.latLo().degrees(), rect.lngLo().degrees(), rect.latHi().degrees(), rect.lngHi().degrees());
+    return SearchCriteria.rect(rect.latLo().degrees(), rect.lngLo().degrees(), rect.latHi().degrees(), rect.lngHi().degrees());
   }
 
   private static JsonObject box(String text) {
     double[] edges = numbers(text, 4, "{south},{west},{north},{east}");
     Areas.box(edges[0], edges[1], edges[2], edges[3]);
-    return rectJson(edges[0], edges[1], edges[2], edges[3]);
-  }
-
-  private static JsonObject rectJson(double south, double west, double north, double east) {
-    return new JsonObject()
-        .put("rect", new JsonObject().put("south", south).put("west", west).put("north", north).put("east", east));
+    return SearchCriteria.rect(edges[0], edges[1], edges[2], edges[3]);
   }
 
   /** Radius in metres from {@code radius} in km; null (k-nearest) when absent. */

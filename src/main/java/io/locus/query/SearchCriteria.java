@@ -76,16 +76,19 @@ public record SearchCriteria(
     return Areas.polygon(area.getJsonObject("polygon"));
   }
 
-  static JsonObject circle(double lat, double lon, Double radiusM) {
+  /** Area: within {@code radiusM} metres of a point; a null radius means k-nearest. */
+  public static JsonObject circle(double lat, double lon, Double radiusM) {
     return new JsonObject().put("circle", new JsonObject().put("lat", lat).put("lon", lon).put("radius", radiusM));
   }
 
-  static JsonObject rect(double south, double west, double north, double east) {
+  /** Area: a latitude/longitude box; west greater than east crosses the antimeridian. */
+  public static JsonObject rect(double south, double west, double north, double east) {
     return new JsonObject()
         .put("rect", new JsonObject().put("south", south).put("west", west).put("north", north).put("east", east));
   }
 
-  static JsonObject polygon(JsonObject geometry) {
+  /** Area: a GeoJSON Polygon or MultiPolygon. */
+  public static JsonObject polygon(JsonObject geometry) {
     return new JsonObject().put("polygon", geometry);
   }
 }
