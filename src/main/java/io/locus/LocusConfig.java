@@ -2,6 +2,7 @@ package io.locus;
 
 import static io.locus.common.ConfigKeys.*;
 
+import io.locus.auth.AuthSettings;
 import io.locus.cluster.ClusterSettings;
 import io.locus.common.ConfigException;
 import io.locus.common.ConfigReader;
@@ -70,8 +71,16 @@ public final class LocusConfig {
       instances.integer(role, 1, 256);
     }
     HttpSettings.from(reader.object(HTTP));
-    RabbitSettings.from(reader.object(RABBITMQ));
+    RabbitSettings rabbitmq = RabbitSettings.from(reader.object(RABBITMQ));
     CassandraSettings.from(reader.object(CASSANDRA));
     ClusterSettings.from(reader.object(CLUSTER));
+    AuthSettings auth = AuthSettings.from(reader.object(AUTH));
+    if (profile.equals("production")) {
+      auth.requireProductionReady();
+      if (rabbitmq.password().equals("guest")) {
+        throw new ConfigException(
+            "config key 'rabbitmq.password' (env LOCUS_RABBITMQ_PASSWORD) must not be the broker's default in the production profile");
+      }
+    }
   }
 }

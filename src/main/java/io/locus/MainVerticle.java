@@ -2,17 +2,23 @@ package io.locus;
 
 import static io.locus.common.ConfigKeys.*;
 
+import io.locus.auth.AuthSettings;
+import io.locus.auth.ConsumerStore;
+import io.locus.auth.ConsumerVerticle;
+import io.locus.common.Times;
 import io.locus.http.HttpVerticle;
 import io.locus.ingest.PublisherVerticle;
 import io.locus.ingest.WriteBatch;
 import io.locus.ingest.WriteBatchCodec;
 import io.locus.ingest.WriterVerticle;
+import io.locus.layer.LayerStore;
 import io.locus.layer.LayerVerticle;
 import io.locus.query.QueryVerticle;
 import io.locus.query.SpatialQueryVerticle;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraSettings;
 import io.locus.store.Schema;
+import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -30,12 +36,16 @@ import org.slf4j.LoggerFactory;
  * instances, back ends first so the API never answers before what it depends on is there.
  *
  * <ul>
- *   <li>{@code query}: {@link QueryVerticle}, {@link LayerVerticle} and {@link
- *       SpatialQueryVerticle} (a worker)
+ *   <li>{@code query}: {@link QueryVerticle}, {@link LayerVerticle}, {@link ConsumerVerticle}
+ *       and {@link SpatialQueryVerticle} (a worker)
  *   <li>{@code writer}: {@link WriterVerticle}
  *   <li>{@code publisher}: {@link PublisherVerticle}
  *   <li>{@code api}: {@link HttpVerticle}
  * </ul>
+ *
+ * In the development profile, a node that touches Cassandra also stores the development
+ * consumer of {@code auth.devConsumerKey}, prints its key and secret, and gives it the layers
+ * that have no owner (made before layers had owners).
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
@@ -48,20 +58,51 @@ public final class MainVerticle extends VerticleBase {
     JsonObject instances = conf.getJsonObject(INSTANCES);
     boolean touchesCassandra = roles.contains("query") || roles.contains("writer");
     CassandraSettings cassandra = CassandraSettings.from(conf.getJsonObject(CASSANDRA));
+    AuthSettings auth = AuthSettings.from(conf.getJsonObject(AUTH));
+    boolean development = conf.getString(PROFILE).equals("development");
     Future<?> ready =
         touchesCassandra
-            ? Schema.ensure(vertx, cassandra).compose(v -> Cassandra.connectShared(vertx, cassandra))
+            ? Schema.ensure(vertx, cassandra)
+                .compose(v -> Cassandra.connectShared(vertx, cassandra))
+                .compose(v -> development ? bootstrapDevConsumer(cassandra, auth) : Future.succeededFuture())
             : Future.succeededFuture();
     return ready
         .compose(v -> deployIf(roles, "query", instances, QueryVerticle::new, conf.getJsonObject(CASSANDRA)))
         .compose(v -> deployIf(roles, "query", instances, LayerVerticle::new, conf.getJsonObject(CASSANDRA)))
+        .compose(v -> deployIf(roles, "query", instances, ConsumerVerticle::new, conf.getJsonObject(CASSANDRA)))
         .compose(
             v ->
                 deployIf(roles, "query", instances, SpatialQueryVerticle::new, conf.getJsonObject(CASSANDRA), ThreadingModel.WORKER))
         .compose(v -> deployIf(roles, "writer", instances, WriterVerticle::new, writerSlice(conf)))
         .compose(v -> deployIf(roles, "publisher", instances, PublisherVerticle::new, conf.getJsonObject(RABBITMQ)))
-        .compose(v -> deployIf(roles, "api", instances, HttpVerticle::new, conf.getJsonObject(HTTP)))
+        .compose(v -> deployIf(roles, "api", instances, HttpVerticle::new, apiSlice(conf)))
         .onSuccess(v -> LOG.info("Locus node started with roles {}", roles));
+  }
+
+  private static JsonObject apiSlice(JsonObject conf) {
+    return new JsonObject().put(HTTP, conf.getJsonObject(HTTP)).put(AUTH, conf.getJsonObject(AUTH));
+  }
+
+  private Future<Void> bootstrapDevConsumer(CassandraSettings cassandra, AuthSettings auth) {
+    if (auth.devConsumerKey().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    CassandraClient client = Cassandra.shared(vertx, cassandra);
+    return ConsumerStore.prepare(client)
+        .compose(store -> store.put(auth.devConsumerKey(), auth.devConsumerSecret(), "development", Times.nowSeconds(), null))
+        .compose(v -> LayerStore.prepare(client))
+        .compose(layers -> layers.adoptOwnerless(auth.devConsumerKey()))
+        .onSuccess(
+            adopted -> {
+              LOG.info(
+                  "Development consumer (profile development only): key {} secret {}",
+                  auth.devConsumerKey(),
+                  auth.devConsumerSecret());
+              if (adopted > 0) {
+                LOG.info("{} layers without an owner now belong to the development consumer", adopted);
+              }
+            })
+        .mapEmpty();
   }
 
   private static JsonObject writerSlice(JsonObject conf) {

@@ -192,4 +192,46 @@ class LocusConfigTest {
         .hasMessageContaining("is not valid JSON")
         .hasMessageContaining(file.toString());
   }
+
+  private static final Path PRODUCTION_EXAMPLE = Path.of("conf/locus.production.example.json");
+  private static final Map<String, String> PRODUCTION_SECRETS =
+      Map.of(
+          "LOCUS_AUTH_ADMIN_KEY", "k7Qe9mZ2vX4pL8sR1tY6uW3oN5aB0cDf",
+          "LOCUS_RABBITMQ_PASSWORD", "broker-secret");
+
+  @Test
+  @DisplayName("the production example loads once its secrets come from the environment")
+  void productionExampleLoadsWithSecrets() {
+    JsonObject config = LocusConfig.load(PRODUCTION_EXAMPLE, PRODUCTION_SECRETS);
+    assertThat(config.getString("profile")).isEqualTo("production");
+  }
+
+  static Stream<Arguments> developmentDefaultsInProduction() {
+    return Stream.of(
+        Arguments.of("the example's placeholder admin key", Map.of("LOCUS_AUTH_ADMIN_KEY", "set LOCUS_AUTH_ADMIN_KEY"), "auth.adminKey"),
+        Arguments.of("the development admin key", Map.of("LOCUS_AUTH_ADMIN_KEY", "locus-development-admin-key"), "auth.adminKey"),
+        Arguments.of("a short admin key", Map.of("LOCUS_AUTH_ADMIN_KEY", "short-key"), "auth.adminKey"),
+        Arguments.of("a development consumer", Map.of("LOCUS_AUTH_DEV_CONSUMER_KEY", "locus-dev", "LOCUS_AUTH_DEV_CONSUMER_SECRET", "locus-dev-secret"), "auth.devConsumerKey"),
+        Arguments.of("the broker's guest password", Map.of("LOCUS_RABBITMQ_PASSWORD", "guest"), "rabbitmq.password"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("developmentDefaultsInProduction")
+  @DisplayName("the production profile refuses to start with a development default")
+  void productionRefusesDevelopmentDefaults(String name, Map<String, String> env, String key) {
+    Map<String, String> merged = new java.util.HashMap<>(PRODUCTION_SECRETS);
+    merged.putAll(env);
+    assertThatThrownBy(() -> LocusConfig.load(PRODUCTION_EXAMPLE, merged))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'" + key + "'")
+        .hasMessageContaining("production");
+  }
+
+  @Test
+  @DisplayName("the development configuration with its defaults is refused once its profile says production")
+  void developmentFileAsProduction() {
+    assertThatThrownBy(() -> LocusConfig.load(SHIPPED, Map.of("LOCUS_PROFILE", "production")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("production");
+  }
 }

@@ -24,4 +24,13 @@ public final class Addresses {
 
   /** Layer reads and writes; consumed by {@code LayerVerticle}. */
   public static final String LAYERS = "locus.layers";
+
+  /** OAuth consumers: get, create, list, revoke; consumed by {@code ConsumerVerticle}. */
+  public static final String CONSUMERS = "locus.consumers";
+
+  /**
+   * Published (to every node) with {@code {"key":…}} when a consumer changed, so each API node
+   * drops its cached copy; sent by {@code ConsumerVerticle}.
+   */
+  public static final String CONSUMERS_CHANGED = "locus.consumers.changed";
 }

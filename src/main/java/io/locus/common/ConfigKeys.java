@@ -99,4 +99,31 @@ public final class ConfigKeys {
 
   /** Members to join, {@code host:port}; empty uses the XML's list. */
   public static final String CLUSTER_MEMBERS = "members";
+
+  /** Section for authentication and limits; read by {@code HttpVerticle} and {@code MainVerticle}. */
+  public static final String AUTH = "auth";
+
+  /** How far an OAuth timestamp may be from the server's clock, in seconds. */
+  public static final String AUTH_TIMESTAMP_SKEW_SECONDS = "timestampSkewSeconds";
+
+  /** Key of the {@code /admin} surface (bearer token); empty turns the admin surface off. */
+  public static final String AUTH_ADMIN_KEY = "adminKey";
+
+  /** Consumer key created at start in the development profile; must be empty in production. */
+  public static final String AUTH_DEV_CONSUMER_KEY = "devConsumerKey";
+
+  /** Secret of the development consumer. */
+  public static final String AUTH_DEV_CONSUMER_SECRET = "devConsumerSecret";
+
+  /** How long a node trusts its cached copy of a consumer, in seconds (bounds revocation delay). */
+  public static final String AUTH_CONSUMER_CACHE_SECONDS = "consumerCacheSeconds";
+
+  /** Section: default per-consumer rate limit (a consumer may carry its own). */
+  public static final String AUTH_RATE_LIMIT = "rateLimit";
+
+  /** Sustained requests per second per consumer. */
+  public static final String AUTH_REQUESTS_PER_SECOND = "requestsPerSecond";
+
+  /** Requests a consumer may make at once after being idle (the bucket's size). */
+  public static final String AUTH_BURST = "burst";
 }

@@ -20,6 +20,8 @@ public final class Replies {
       request.fail(400, cause.getMessage());
     } else if (cause instanceof NotFound) {
       request.fail(404, cause.getMessage());
+    } else if (cause instanceof Refused refused) {
+      request.fail(refused.status(), cause.getMessage());
     } else if (cause instanceof ReplyException && Failures.statusOf(cause) != 500) {
       request.fail(Failures.statusOf(cause), cause.getMessage());
     } else if (isStoreUnavailable(cause)) {

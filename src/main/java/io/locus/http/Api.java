@@ -1,9 +1,13 @@
 package io.locus.http;
 
+import io.locus.auth.OAuthHandler;
 import io.locus.common.Addresses;
 import io.locus.common.Failures;
 import io.locus.common.InvalidInput;
 import io.locus.common.NotFound;
+import io.locus.common.RateLimited;
+import io.locus.common.Refused;
+import io.locus.layer.LayerAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -19,6 +23,11 @@ final class Api {
   private static final Logger LOG = LoggerFactory.getLogger(Api.class);
   private static final String JSON = "application/json; charset=utf-8";
   private static final String SUFFIX = ".json";
+
+  /** Largest request body accepted, in bytes. */
+  int maxBodyBytes() {
+    return settings.maxBodyBytes();
+  }
 
   /** Most records in one page of any answer (history, searches). */
   static final int MAX_LIMIT = 500;
@@ -70,9 +79,15 @@ final class Api {
         || ((ReplyException) cause).failureType() != ReplyFailure.RECIPIENT_FAILURE;
   }
 
-  /** Succeeds when the layer exists (from the layer verticle's cache); fails 404 otherwise. */
-  Future<Void> layerExists(String layer) {
-    return askRead(Addresses.LAYERS, "get", new JsonObject().put("name", layer)).mapEmpty();
+  /**
+   * The layer (from the layer verticle's cache) when the request's consumer may do what it
+   * needs with it; fails 404 when it is missing or invisible to the consumer, 403 when it is
+   * someone else's public layer and the request writes.
+   */
+  Future<JsonObject> layerFor(RoutingContext ctx, String layer, LayerAccess.Need need) {
+    String consumer = OAuthHandler.consumer(ctx);
+    return askRead(Addresses.LAYERS, "get", new JsonObject().put("name", layer))
+        .map(found -> LayerAccess.check(found, consumer, need));
   }
 
   /** A path parameter without its optional {@code .json} suffix. */
@@ -130,6 +145,9 @@ final class Api {
     } else if (cause instanceof NotFound) {
       status = 404;
       message = cause.getMessage();
+    } else if (cause instanceof Refused refused) {
+      status = refused.status();
+      message = cause.getMessage();
     } else {
       status = Failures.statusOf(cause);
       message = status == 500 ? "internal error" : cause.getMessage();
@@ -143,12 +161,22 @@ final class Api {
     if (ctx.response().ended()) {
       return;
     }
+    if (status == 401) {
+      ctx.response()
+          .putHeader(
+              "WWW-Authenticate",
+              ctx.request().path().startsWith(AdminHandlers.PREFIX) ? "Bearer realm=\"locus-admin\"" : "OAuth realm=\"Locus\"");
+    } else if (status == 429) {
+      long retryAfter = cause instanceof RateLimited limited ? limited.retryAfterSeconds() : 1;
+      ctx.response().putHeader("Retry-After", String.valueOf(retryAfter));
+    }
     json(ctx, status, new JsonObject().put("code", status).put("message", message));
   }
 
   static String defaultMessage(int status) {
     return switch (status) {
       case 400 -> "bad request";
+      case 401 -> "unauthorized";
       case 404 -> "not found";
       case 405 -> "method not allowed";
       case 413 -> "request body too large";

@@ -1,7 +1,15 @@
 package io.locus.http;
 
+import static io.locus.common.ConfigKeys.AUTH;
+import static io.locus.common.ConfigKeys.HTTP;
+
+import io.locus.auth.AuthSettings;
+import io.locus.auth.ConsumerCache;
+import io.locus.auth.OAuthHandler;
 import io.locus.common.Addresses;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -12,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API: SimpleGeo Storage 0.1 (every path also with a {@code .json} suffix) and {@code
- * GET /health}. It validates input and talks to the other verticles over the event bus only;
- * several instances share the port.
+ * The HTTP API: SimpleGeo Storage 0.1 (every path also with a {@code .json} suffix), {@code GET
+ * /health} and the {@code /admin} surface. Every request but {@code /health} and {@code /admin}
+ * passes the {@link OAuthHandler} before any other handler sees it; {@code /admin} takes the
+ * admin key instead. It validates input and talks to the other verticles over the event bus
+ * only; several instances share the port. Its configuration is {@code {"http":…,"auth":…}}.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -22,15 +32,43 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    HttpSettings settings = HttpSettings.from(config());
+    HttpSettings settings = HttpSettings.from(config().getJsonObject(HTTP));
+    AuthSettings auth = AuthSettings.from(config().getJsonObject(AUTH));
     Api api = new Api(vertx, settings);
+    ConsumerCache consumers =
+        new ConsumerCache(
+            key -> api.askRead(Addresses.CONSUMERS, "get", new JsonObject().put("key", key)),
+            auth.consumerCacheSeconds() * 1000L);
+    vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMERS_CHANGED, changed -> consumers.forget(changed.body().getString("key")));
+    return vertx
+        .createHttpServer()
+        .requestHandler(router(vertx, api, auth, new OAuthHandler(vertx, auth, settings.publicBaseUrl(), consumers), this::health))
+        .listen(settings.port(), settings.host())
+        .onSuccess(server -> LOG.info("HTTP API listening on http://{}:{}", settings.host(), server.actualPort()));
+  }
+
+  /**
+   * Every route of the API, in order: body reading, the open {@code /health}, the admin surface
+   * behind its key, then the OAuth check in front of everything else (unknown paths included).
+   */
+  static Router router(
+      Vertx vertx, Api api, AuthSettings auth, Handler<RoutingContext> oauth, Handler<RoutingContext> health) {
     RecordHandlers records = new RecordHandlers(api);
     LayerHandlers layers = new LayerHandlers(api);
     SearchHandlers search = new SearchHandlers(api);
+    AdminHandlers admin = new AdminHandlers(api, auth);
 
     Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
-    router.get("/health").handler(this::health);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(api.maxBodyBytes()));
+    router.get("/health").handler(health);
+
+    router.route(AdminHandlers.PREFIX + "/*").handler(admin::guard);
+    router.post("/admin/consumers").handler(admin::create);
+    router.get("/admin/consumers").handler(admin::list);
+    router.delete("/admin/consumers/:key").handler(admin::revoke);
+    router.route(AdminHandlers.PREFIX + "/*").handler(ctx -> ctx.fail(404));
+
+    router.route().handler(oauth);
 
     router.get("/0.1/layers").handler(layers::list);
     router.get("/0.1/layers.json").handler(layers::list);
@@ -54,12 +92,7 @@ public final class HttpVerticle extends VerticleBase {
     for (int status : new int[] {400, 404, 405, 413, 415}) {
       router.errorHandler(status, Api::failure);
     }
-
-    return vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(settings.port(), settings.host())
-        .onSuccess(server -> LOG.info("HTTP API listening on http://{}:{}", settings.host(), server.actualPort()));
+    return router;
   }
 
   private void health(RoutingContext ctx) {

@@ -1,14 +1,19 @@
 package io.locus.http;
 
+import io.locus.auth.OAuthHandler;
 import io.locus.common.Addresses;
 import io.locus.common.Times;
+import io.locus.layer.LayerAccess;
 import io.locus.layer.LayerInput;
 import io.locus.record.ExactJson;
 import io.locus.record.Names;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** The layer endpoints: {@code GET /0.1/layers}, and GET, PUT, DELETE of one layer. */
+/**
+ * The layer endpoints: {@code GET /0.1/layers} (the caller's own layers), and GET, PUT, DELETE
+ * of one layer. Who may do what is {@link LayerAccess}'s rule.
+ */
 final class LayerHandlers {
   static final int PAGE_SIZE = 100;
 
@@ -19,7 +24,10 @@ final class LayerHandlers {
   }
 
   void list(RoutingContext ctx) {
-    JsonObject query = new JsonObject().put("limit", Api.intParam(ctx, "limit", PAGE_SIZE, 1, 500));
+    JsonObject query =
+        new JsonObject()
+            .put("owner", OAuthHandler.consumer(ctx))
+            .put("limit", Api.intParam(ctx, "limit", PAGE_SIZE, 1, 500));
     String cursor = ctx.queryParams().get("cursor");
     if (cursor != null && !cursor.isEmpty()) {
       query.put("cursor", cursor);
@@ -29,18 +37,19 @@ final class LayerHandlers {
 
   void get(RoutingContext ctx) {
     String name = Names.layer(Api.param(ctx, "name"));
-    Api.respond(ctx, 200, api.askRead(Addresses.LAYERS, "get", new JsonObject().put("name", name)));
+    Api.respond(ctx, 200, api.layerFor(ctx, name, LayerAccess.Need.READ).map(LayerAccess::forClient));
   }
 
   void put(RoutingContext ctx) {
     String name = Names.layer(Api.param(ctx, "name"));
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ExactJson.parseObject(ctx.body().buffer());
-    JsonObject layer = LayerInput.parse(name, body, Times.nowSeconds());
+    JsonObject layer = LayerInput.parse(name, body, Times.nowSeconds()).put(LayerAccess.OWNER, OAuthHandler.consumer(ctx));
     Api.respond(ctx, 200, api.ask(Addresses.LAYERS, "put", layer));
   }
 
   void delete(RoutingContext ctx) {
     String name = Names.layer(Api.param(ctx, "name"));
-    Api.respond(ctx, 200, api.ask(Addresses.LAYERS, "delete", new JsonObject().put("name", name)));
+    JsonObject request = new JsonObject().put("name", name).put("consumer", OAuthHandler.consumer(ctx));
+    Api.respond(ctx, 200, api.ask(Addresses.LAYERS, "delete", request));
   }
 }

@@ -6,6 +6,7 @@ import io.locus.common.NotFound;
 import io.locus.common.Times;
 import io.locus.ingest.WriteBatch;
 import io.locus.ingest.WriteOp;
+import io.locus.layer.LayerAccess;
 import io.locus.query.QueryVerticle;
 import io.locus.record.ExactJson;
 import io.locus.record.Names;
@@ -95,7 +96,7 @@ final class RecordHandlers {
     }
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
-        api.layerExists(layer)
+        api.layerFor(ctx, layer, LayerAccess.Need.READ)
             .compose(v -> api.askRead(Addresses.RECORDS_READ, QueryVerticle.GET, new JsonObject().put("layer", layer).put("ids", ids)))
             .map(
                 found -> {
@@ -123,7 +124,7 @@ final class RecordHandlers {
       query.put("cursor", cursor);
     }
     Future<JsonObject> answer =
-        api.layerExists(layer)
+        api.layerFor(ctx, layer, LayerAccess.Need.READ)
             .compose(v -> api.askRead(Addresses.RECORDS_READ, QueryVerticle.HISTORY, query))
             .map(
                 page -> {
@@ -149,7 +150,7 @@ final class RecordHandlers {
   /** Checks the layer exists, publishes durably, answers 202 after the broker confirmed. */
   private void accept(RoutingContext ctx, String layer, List<WriteOp> ops) {
     Future<JsonObject> answer =
-        api.layerExists(layer)
+        api.layerFor(ctx, layer, LayerAccess.Need.WRITE)
             .compose(v -> api.ask(Addresses.PUBLISH, null, new WriteBatch(ops)))
             .map(v -> new JsonObject().put("status", "Accepted").put("accepted", ops.size()));
     Api.respond(ctx, 202, answer);

@@ -5,6 +5,7 @@ import io.locus.common.InvalidInput;
 import io.locus.geo.Areas;
 import io.locus.geo.Coordinates;
 import io.locus.geo.Earth;
+import io.locus.layer.LayerAccess;
 import io.locus.query.PropertyFilter;
 import io.locus.query.SearchCriteria;
 import io.locus.query.SearchOrder;
@@ -89,7 +90,7 @@ final class SearchHandlers {
             property, nonEmpty(ctx, "cursor"));
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
-        api.layerExists(layer)
+        api.layerFor(ctx, layer, LayerAccess.Need.READ)
             .compose(v -> api.askRead(Addresses.RECORDS_SEARCH, null, criteria.toJson()))
             .map(
                 page -> {

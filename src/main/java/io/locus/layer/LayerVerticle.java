@@ -2,6 +2,7 @@ package io.locus.layer;
 
 import io.locus.common.Addresses;
 import io.locus.common.NotFound;
+import io.locus.common.Refused;
 import io.locus.common.Replies;
 import io.locus.common.Times;
 import io.locus.common.InvalidInput;
@@ -25,11 +26,15 @@ import java.util.List;
  * written to it). Consumes {@link Addresses#LAYERS} with header {@code action}:
  *
  * <ul>
- *   <li>{@code get} {name} → the layer, or fails 404;
- *   <li>{@code put} {layer} → stores it, keeping the original {@code created};
- *   <li>{@code delete} {name} → removes it and queues the purge of its records (fails 503, the
- *       layer left as it was, when the purge cannot be queued);
- *   <li>{@code list} {cursor, limit} → {@code {"layers":[…],"next_cursor":…}}.
+ *   <li>{@code get} {name} → the layer with its {@code owner}, or fails 404 (the caller applies
+ *       {@link LayerAccess});
+ *   <li>{@code put} {layer with owner} → creates it, or updates it keeping the original {@code
+ *       created} when the owner is the same; fails 409 when another consumer holds the name;
+ *   <li>{@code delete} {name, consumer} → removes it and queues the purge of its records (fails
+ *       404/403 per {@link LayerAccess}, or 503, the layer left as it was, when the purge cannot
+ *       be queued);
+ *   <li>{@code list} {owner, cursor, limit} → {@code {"layers":[…],"next_cursor":…}}, the
+ *       owner's layers by name.
  * </ul>
  */
 public final class LayerVerticle extends VerticleBase {
@@ -60,8 +65,8 @@ public final class LayerVerticle extends VerticleBase {
           switch (String.valueOf(request.headers().get(ACTION))) {
             case "get" -> found(cachedGet(body.getString("name")));
             case "put" -> put(body);
-            case "delete" -> delete(body.getString("name"));
-            case "list" -> list(body.getString("cursor"), body.getInteger("limit"));
+            case "delete" -> delete(body.getString("name"), body.getString("consumer"));
+            case "list" -> list(body.getString("owner"), body.getString("cursor"), body.getInteger("limit"));
             default -> Future.failedFuture(new IllegalArgumentException("unknown layer action"));
           };
     } catch (RuntimeException invalid) {
@@ -105,41 +110,60 @@ public final class LayerVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> put(JsonObject layer) {
+    String name = layer.getString("name");
     return store
-        .get(layer.getString("name"))
-        .compose(
-            existing -> {
-              if (existing != null) {
-                layer.put("created", existing.getLong("created"));
-              }
-              return store.put(layer);
-            })
-        .onSuccess(v -> vertx.sharedData().getLocalMap(CACHE).remove(layer.getString("name")))
+        .get(name)
+        .compose(existing -> existing == null ? create(layer) : update(existing, layer))
+        .onSuccess(v -> vertx.sharedData().getLocalMap(CACHE).remove(name))
         .map(v -> new JsonObject().put("status", "OK"));
   }
 
-  private Future<JsonObject> delete(String name) {
-    return found(store.get(name))
+  private Future<Void> create(JsonObject layer) {
+    return store
+        .create(layer)
         .compose(
-            existing -> {
+            created ->
+                created
+                    ? Future.succeededFuture()
+                    : store.get(layer.getString("name")).compose(winner -> update(winner, layer)));
+  }
+
+  private Future<Void> update(JsonObject existing, JsonObject layer) {
+    if (existing == null) {
+      return create(layer);
+    }
+    if (!layer.getString(LayerAccess.OWNER).equals(existing.getString(LayerAccess.OWNER))) {
+      return Future.failedFuture(Refused.conflict("layer name is taken by another consumer"));
+    }
+    layer.put("created", existing.getLong("created"));
+    return store.update(layer);
+  }
+
+  private Future<JsonObject> delete(String name, String consumer) {
+    return store
+        .get(name)
+        .compose(
+            found -> {
+              JsonObject existing = LayerAccess.check(found, consumer, LayerAccess.Need.WRITE);
               WriteBatch purge = new WriteBatch(List.of(WriteOp.purgeLayer(name, Times.nowMicros())));
               vertx.sharedData().getLocalMap(CACHE).remove(name);
               return store
-                  .delete(name)
+                  .delete(existing)
                   .compose(v -> vertx.eventBus().request(Addresses.PUBLISH, purge, new DeliveryOptions()))
-                  .recover(cause -> store.put(existing).transform(restored -> Future.failedFuture(cause)));
+                  .recover(cause -> store.update(existing).transform(restored -> Future.failedFuture(cause)));
             })
         .map(v -> new JsonObject().put("status", "Deleted"));
   }
 
-  private Future<JsonObject> list(String cursor, int limit) {
+  private Future<JsonObject> list(String owner, String cursor, int limit) {
     String after = cursor == null ? null : decodeCursor(cursor);
     return store
-        .page(after, limit + 1)
+        .page(owner, after, limit + 1)
         .map(
             page -> {
               boolean more = page.size() > limit;
-              JsonArray layers = new JsonArray(page.subList(0, Math.min(limit, page.size())));
+              JsonArray layers = new JsonArray();
+              page.subList(0, Math.min(limit, page.size())).forEach(layer -> layers.add(LayerAccess.forClient(layer)));
               String next =
                   more ? encodeCursor(layers.getJsonObject(layers.size() - 1).getString("name")) : null;
               return new JsonObject().put("layers", layers).put("next_cursor", next);

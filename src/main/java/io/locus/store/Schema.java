@@ -9,7 +9,9 @@ import java.util.List;
  * The Cassandra schema, created idempotently at start. Tables:
  *
  * <ul>
- *   <li>{@code layers}: one row per layer.
+ *   <li>{@code layers}: one row per layer, with the consumer that owns it.
+ *   <li>{@code layers_by_owner}: the names of each consumer's layers, for listing them.
+ *   <li>{@code consumers}: OAuth consumers (key, secret, optional rate limit, revocation).
  *   <li>{@code records}: the latest state of each record, keyed by (layer, id); a deleted record
  *       keeps a short-lived marker row so that a late, older write cannot bring it back.
  *   <li>{@code records_by_cell}: the spatial index, one row per live record under its S2 cell,
@@ -28,7 +30,12 @@ public final class Schema {
     return List.of(
         "CREATE TABLE IF NOT EXISTS layers ("
             + " name text PRIMARY KEY, title text, description text, public boolean,"
-            + " callback_urls list<text>, created bigint, updated bigint)",
+            + " callback_urls list<text>, created bigint, updated bigint, owner text)",
+        "CREATE TABLE IF NOT EXISTS layers_by_owner ("
+            + " owner text, name text, PRIMARY KEY ((owner), name))",
+        "CREATE TABLE IF NOT EXISTS consumers ("
+            + " key text PRIMARY KEY, secret text, name text, created bigint, revoked bigint,"
+            + " requests_per_second int, burst int)",
         "CREATE TABLE IF NOT EXISTS records ("
             + " layer text, id text, lat double, lon double, coordinates text, cell bigint,"
             + " created bigint, properties text, ts bigint, deleted boolean,"
@@ -44,6 +51,14 @@ public final class Schema {
             + " layer text, shard int, id text, PRIMARY KEY ((layer, shard), id))",
         "CREATE TABLE IF NOT EXISTS layer_partitions ("
             + " layer text, pcell bigint, PRIMARY KEY ((layer), pcell))");
+  }
+
+  /**
+   * Columns added after a table's first release: applied to keyspaces created before them; an
+   * "already there" answer is success.
+   */
+  static List<String> addedColumns() {
+    return List.of("ALTER TABLE layers ADD owner text");
   }
 
   /** Creates the keyspace (replication from config) and every table, if missing. */
@@ -66,6 +81,15 @@ public final class Schema {
     for (String table : tables()) {
       created = created.compose(v -> admin.execute(qualify(table, keyspace)).mapEmpty());
     }
+    for (String column : addedColumns()) {
+      created =
+          created.compose(
+              v ->
+                  admin
+                      .execute(column.replace("ALTER TABLE ", "ALTER TABLE " + keyspace + "."))
+                      .<Void>mapEmpty()
+                      .recover(cause -> alreadyThere(cause) ? Future.succeededFuture() : Future.failedFuture(cause)));
+    }
     return created
         .recover(
             cause ->
@@ -73,6 +97,11 @@ public final class Schema {
                     "Cassandra at " + settings.host() + ":" + settings.port()
                         + " (config key 'cassandra.host'): " + cause.getMessage()))
         .eventually(admin::close);
+  }
+
+  private static boolean alreadyThere(Throwable cause) {
+    String message = String.valueOf(cause.getMessage());
+    return message.contains("conflicts with an existing column") || message.contains("already exists");
   }
 
   private static String qualify(String ddl, String keyspace) {

@@ -3,6 +3,8 @@ package io.locus.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.locus.support.Eventually;
+import io.locus.support.Http;
+import io.locus.support.OAuthClient;
 import io.locus.support.Services;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,6 +47,8 @@ class ChaosIT {
   private static final int NODES = 3;
   private static final int HTTP_BASE = 18180;
   private static final String LAYER = "chaos.points";
+  private static final String PUBLIC_URL = "http://locus.test";
+  private static final OAuthClient SIGNER = new OAuthClient(Http.DEV_KEY, Http.DEV_SECRET);
   private static final Map<String, String> ENV =
       Map.of(
           "HTTP_BASE", String.valueOf(HTTP_BASE),
@@ -55,7 +59,9 @@ class ChaosIT {
           "LOCUS_RABBITMQ_SHARDS", "4",
           "LOCUS_RABBITMQ_RECONNECT_INTERVAL_MS", "500",
           "LOCUS_INSTANCES_API", "1",
-          "LOCUS_INSTANCES_QUERY", "1");
+          "LOCUS_INSTANCES_QUERY", "1",
+          // Behind a load balancer every node sees the same public URL, and clients sign that.
+          "LOCUS_HTTP_PUBLIC_BASE_URL", PUBLIC_URL);
   private static final List<String> SUMMARY = new ArrayList<>();
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -93,6 +99,21 @@ class ChaosIT {
     } finally {
       cluster("kill", "3");
     }
+  }
+
+  @Test
+  @Order(0)
+  @DisplayName("a nonce used on one node is refused by every other node")
+  void replayAcrossNodes() throws IOException {
+    String path = "/0.1/layers/" + LAYER + ".json";
+    String authorization = SIGNER.authorization("GET", PUBLIC_URL + path);
+    HttpResponse<String> first = exchange(HttpRequest.newBuilder(uri(0, path)).header("Authorization", authorization));
+    HttpResponse<String> replayed = exchange(HttpRequest.newBuilder(uri(1, path)).header("Authorization", authorization));
+    HttpResponse<String> fresh = send(1, HttpRequest.newBuilder(uri(1, path)).GET());
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(replayed.statusCode()).isEqualTo(401);
+    assertThat(replayed.body()).contains("nonce");
+    assertThat(fresh.statusCode()).isEqualTo(200);
   }
 
   /** The JSON body of a 200 answer from {@code node}, or null. */
@@ -298,7 +319,14 @@ class ChaosIT {
     return URI.create("http://127.0.0.1:" + (HTTP_BASE + node) + path);
   }
 
+  /** Sends a request signed for the cluster's public URL. */
   private static HttpResponse<String> send(int node, HttpRequest.Builder request) throws IOException {
+    HttpRequest built = request.copy().build();
+    String signedUrl = PUBLIC_URL + built.uri().getRawPath() + (built.uri().getRawQuery() == null ? "" : "?" + built.uri().getRawQuery());
+    return exchange(request.header("Authorization", SIGNER.authorization(built.method(), signedUrl)));
+  }
+
+  private static HttpResponse<String> exchange(HttpRequest.Builder request) throws IOException {
     try {
       return CLIENT.send(
           request.timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").build(),

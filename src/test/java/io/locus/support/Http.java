@@ -9,20 +9,59 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A blocking HTTP client for tests, independent of the Vert.x under test. */
+/**
+ * A blocking HTTP client for tests, independent of the Vert.x under test. Every request is
+ * signed (two-legged OAuth 1.0, by ScribeJava through {@link OAuthClient}) as the development
+ * consumer unless the client was made with {@link #as} or {@link #unsigned}.
+ */
 public final class Http {
+  /** The development consumer that {@code conf/locus.json} bootstraps. */
+  public static final String DEV_KEY = "locus-dev";
+
+  public static final String DEV_SECRET = "locus-dev-secret";
+
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
   private final String base;
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final OAuthClient signer;
 
   public Http(String base) {
-    this.base = base;
+    this(base, new OAuthClient(DEV_KEY, DEV_SECRET));
   }
 
-  /** A response: status and body text, with the body as JSON on demand. */
-  public record Response(int status, String body) {
+  private Http(String base, OAuthClient signer) {
+    this.base = base;
+    this.signer = signer;
+  }
+
+  /** A client for the same node that signs as another consumer. */
+  public Http as(String consumerKey, String consumerSecret) {
+    return new Http(base, new OAuthClient(consumerKey, consumerSecret));
+  }
+
+  /** A client for the same node that sends no credentials. */
+  public Http unsigned() {
+    return new Http(base, null);
+  }
+
+  /** The node's base URL, e.g. {@code http://127.0.0.1:18080}. */
+  public String base() {
+    return base;
+  }
+
+  /** A response: status, body text and headers, with the body as JSON on demand. */
+  public record Response(int status, String body, java.util.Map<String, java.util.List<String>> headers) {
     public JsonObject json() {
       return new JsonObject(body);
+    }
+
+    /** The first value of a header (names are case-insensitive), or null. */
+    public String header(String name) {
+      return headers.entrySet().stream()
+          .filter(entry -> entry.getKey().equalsIgnoreCase(name))
+          .map(entry -> entry.getValue().get(0))
+          .findFirst()
+          .orElse(null);
     }
   }
 
@@ -75,12 +114,19 @@ public final class Http {
   }
 
   private Response send(HttpRequest.Builder request) {
+    request.timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+    if (signer != null) {
+      HttpRequest unsignedRequest = request.copy().build();
+      request.header("Authorization", signer.authorization(unsignedRequest.method(), unsignedRequest.uri().toString()));
+    }
+    return exchange(request.build());
+  }
+
+  /** Sends a request exactly as built (no signature added), for tests of the signature checks. */
+  public Response exchange(HttpRequest request) {
     try {
-      HttpResponse<String> response =
-          client.send(
-              request.timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").build(),
-              HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.body());
+      HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.body(), response.headers().map());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -36,13 +36,8 @@ public class DatasetLoadSimulation extends Simulation {
                               .body(StringBody("#{batch}"))
                               .check(status().is(202)))));
 
-  @Override
-  public void before() {
-    LoadShape.ensureLayer();
-  }
-
   {
-    setUp(loaders.injectOpen(atOnceUsers(Integer.getInteger("users", 8))))
+    setUp(LoadShape.createLayer().andThen(loaders.injectOpen(atOnceUsers(Integer.getInteger("users", 8)))))
         .protocols(LoadShape.protocol())
         .assertions(global().failedRequests().percent().lt(LoadShape.MAX_ERROR_PERCENT));
   }

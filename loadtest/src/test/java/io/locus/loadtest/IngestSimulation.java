@@ -64,19 +64,16 @@ public class IngestSimulation extends Simulation {
   private static final LagRecorder LAG = new LagRecorder();
 
   @Override
-  public void before() {
-    LoadShape.ensureLayer();
-  }
-
-  @Override
   public void after() {
     LAG.report(BATCH == 1 ? "ingest-single" : "ingest-batch-" + BATCH);
   }
 
   {
     setUp(
-            writers.injectClosed(constantConcurrentUsers(LoadShape.USERS).during(LoadShape.DURATION)),
-            lagProbe.injectClosed(constantConcurrentUsers(2).during(LoadShape.DURATION)))
+            LoadShape.createLayer()
+                .andThen(
+                    writers.injectClosed(constantConcurrentUsers(LoadShape.USERS).during(LoadShape.DURATION)),
+                    lagProbe.injectClosed(constantConcurrentUsers(2).during(LoadShape.DURATION))))
         .protocols(LoadShape.protocol())
         .assertions(
             global().failedRequests().percent().lt(LoadShape.MAX_ERROR_PERCENT),

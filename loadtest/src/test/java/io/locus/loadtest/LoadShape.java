@@ -1,9 +1,13 @@
 package io.locus.loadtest;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -13,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * round-robin over the nodes of a cluster), {@code users} (concurrent virtual users,
  * default 64), {@code duration} (seconds, default 30), {@code layer} (default
  * {@code loadtest.points}), {@code maxP99Ms} (the p99 the run must stay under, default 2000),
- * {@code maxErrorPercent} (default 1).
+ * {@code maxErrorPercent} (default 1), {@code consumerKey} and {@code consumerSecret} (the
+ * OAuth consumer every request is signed as; default the development consumer).
  */
 final class LoadShape {
   static final java.util.List<String> BASE_URLS =
@@ -25,32 +30,31 @@ final class LoadShape {
   static final int MAX_P99_MS = Integer.getInteger("maxP99Ms", 2000);
   static final double MAX_ERROR_PERCENT = Double.parseDouble(System.getProperty("maxErrorPercent", "1"));
 
+  static final String CONSUMER_KEY = System.getProperty("consumerKey", "locus-dev");
+  static final String CONSUMER_SECRET = System.getProperty("consumerSecret", "locus-dev-secret");
+
   private LoadShape() {}
 
-  /** The HTTP protocol over every base URL given. */
-  static io.gatling.javaapi.http.HttpProtocolBuilder protocol() {
-    return io.gatling.javaapi.http.HttpDsl.http.baseUrls(BASE_URLS).contentTypeHeader("application/json").shareConnections();
+  /**
+   * The HTTP protocol over every base URL given, every request signed with two-legged OAuth 1.0
+   * (Gatling's own HMAC-SHA1 signer, no token) as Locus requires.
+   */
+  static HttpProtocolBuilder protocol() {
+    return http.baseUrls(BASE_URLS)
+        .contentTypeHeader("application/json")
+        .shareConnections()
+        .signWithOAuth1(CONSUMER_KEY, CONSUMER_SECRET, "", "");
   }
 
-  /** Creates the layer the simulation writes to (idempotent). */
-  static void ensureLayer() {
-    try {
-      HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(BASE_URL + "/0.1/layers/" + LAYER + ".json"))
-                      .PUT(HttpRequest.BodyPublishers.ofString("{\"title\":\"load test\"}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("could not create layer " + LAYER + ": " + response.body());
-      }
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("Locus is not reachable at " + BASE_URL + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /** One request that creates the layer the simulation uses (idempotent); run it first. */
+  static PopulationBuilder createLayer() {
+    return scenario("create layer")
+        .exec(
+            http("create layer")
+                .put("/0.1/layers/" + LAYER + ".json")
+                .body(StringBody("{\"title\":\"load test\"}"))
+                .check(status().is(200)))
+        .injectOpen(atOnceUsers(1));
   }
 
   /** A GeoJSON Feature at a random point, as SimpleGeo clients send it; {@code id} may be null. */

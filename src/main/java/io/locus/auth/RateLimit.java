@@ -1,0 +1,22 @@
+package io.locus.auth;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A token bucket's shape: {@code requestsPerSecond} sustained, up to {@code burst} at once.
+ *
+ * @param requestsPerSecond tokens added per second
+ * @param burst the bucket's size
+ */
+public record RateLimit(int requestsPerSecond, int burst) {
+  public RateLimit {
+    if (requestsPerSecond < 1 || burst < 1) {
+      throw new IllegalArgumentException("a rate limit needs requestsPerSecond >= 1 and burst >= 1");
+    }
+  }
+
+  /** The JSON shape used by the admin surface and the consumers table. */
+  public JsonObject toJson() {
+    return new JsonObject().put("requestsPerSecond", requestsPerSecond).put("burst", burst);
+  }
+}

@@ -1,0 +1,52 @@
+package io.locus.layer;
+
+import io.locus.common.NotFound;
+import io.locus.common.Refused;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Who may do what with a layer. A layer belongs to the consumer that created it: only the owner
+ * writes to it (records, settings, deletion). Others can read a {@code public} layer and are
+ * told nothing of a private one: it answers 404 exactly as a missing layer does. A public
+ * layer is visible, so a write to it by another consumer gets an honest 403.
+ */
+public final class LayerAccess {
+  /** The stored layer's owner field; never sent to clients. */
+  public static final String OWNER = "owner";
+
+  private LayerAccess() {}
+
+  /** What a request wants of a layer. */
+  public enum Need {
+    READ,
+    WRITE
+  }
+
+  /**
+   * Returns {@code layer} when {@code consumer} may do what it needs with it; throws {@link
+   * NotFound} when the layer is missing or invisible to the consumer, {@link Refused} 403 when it
+   * may read but not write.
+   */
+  public static JsonObject check(JsonObject layer, String consumer, Need need) {
+    if (layer == null) {
+      throw new NotFound("layer not found");
+    }
+    if (consumer.equals(layer.getString(OWNER))) {
+      return layer;
+    }
+    if (!Boolean.TRUE.equals(layer.getBoolean("public"))) {
+      throw new NotFound("layer not found");
+    }
+    if (need == Need.WRITE) {
+      throw Refused.forbidden("this public layer belongs to another consumer: it can be read, not changed");
+    }
+    return layer;
+  }
+
+  /** The layer as clients see it: without its owner. */
+  public static JsonObject forClient(JsonObject layer) {
+    JsonObject copy = layer.copy();
+    copy.remove(OWNER);
+    return copy;
+  }
+}
