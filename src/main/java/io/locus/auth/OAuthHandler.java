@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
+import java.util.Locale;
 
 /**
  * Lets a request through only when it is signed by a known, unrevoked consumer (two-legged
@@ -96,7 +97,7 @@ public final class OAuthHandler implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     String contentType = request.getHeader("Content-Type");
     String form =
-        contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith(FORM) && ctx.body().buffer() != null
+        contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(FORM) && ctx.body().buffer() != null
             ? ctx.body().asString()
             : null;
     String baseUri =

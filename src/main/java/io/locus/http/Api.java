@@ -24,11 +24,6 @@ final class Api {
   private static final String JSON = "application/json; charset=utf-8";
   private static final String SUFFIX = ".json";
 
-  /** Largest request body accepted, in bytes. */
-  int maxBodyBytes() {
-    return settings.maxBodyBytes();
-  }
-
   /** Most records in one page of any answer (history, searches). */
   static final int MAX_LIMIT = 500;
 
@@ -38,6 +33,11 @@ final class Api {
   Api(Vertx vertx, HttpSettings settings) {
     this.vertx = vertx;
     this.settings = settings;
+  }
+
+  /** Largest request body accepted, in bytes. */
+  int maxBodyBytes() {
+    return settings.maxBodyBytes();
   }
 
   /**
