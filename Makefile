@@ -7,7 +7,7 @@ CONFIG ?= conf/locus.json
 MVN ?= mvn -B --no-transfer-progress
 SERVICES := scripts/services.sh
 
-.PHONY: help up down status build package run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec clean
+.PHONY: help up down status build package run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-signature jmh clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -73,9 +73,15 @@ bench-nearby: bench-data ## nearby benchmark at 100k and 1M records against a ru
 	@bench/nearby.sh
 
 bench-codec: ## JMH: event-bus write batch as JsonObject against its own codec, local and across nodes
+	@$(MAKE) -s jmh BENCHMARK=CodecBenchmark
+
+bench-signature: ## JMH: checking one OAuth 1.0 signature (parse, base string, HMAC-SHA1)
+	@$(MAKE) -s jmh BENCHMARK=SignatureBenchmark
+
+jmh:
 	@$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
-	@java -cp target/test-classes:target/classes:$$(cat target/test.classpath) org.openjdk.jmh.Main CodecBenchmark \
-	  -f 1 -wi 2 -w 1s -i 3 -r 1s -rf json -rff target/codec-benchmark.json
+	@java -cp target/test-classes:target/classes:$$(cat target/test.classpath) org.openjdk.jmh.Main $(BENCHMARK) \
+	  -f 1 -wi 2 -w 1s -i 3 -r 1s -rf json -rff target/$(BENCHMARK).json
 
 clean: ## remove build output (not the service data in .run/)
 	@$(MVN) -q clean
