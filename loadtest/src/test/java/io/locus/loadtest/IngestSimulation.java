@@ -14,7 +14,10 @@ import java.util.UUID;
  * default) or POST FeatureCollections of {@code batch} records, for {@code duration} seconds.
  * Alongside, two probe clients measure the lag from a write's 202 to the record being
  * readable: each PUTs a fresh record and, from its 202, polls GET every 2 ms until it answers
- * 200 (see {@link LagRecorder}).
+ * 200 (see {@link LagRecorder}; the lag's p50/p99 are printed and written to {@code
+ * target/gatling/ingest-*-lag.json}). Writes random points into {@code layer}, which it creates
+ * first. Ends with assertions on the error rate ({@code maxErrorPercent}) and on the p99 of the
+ * writes ({@code maxP99Ms}; the probes' polling GETs are left out of it).
  */
 public class IngestSimulation extends Simulation {
   private static final int BATCH = Integer.getInteger("batch", 1);

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# `make bench`: Locus against what a user would pick instead, in one run, on one machine, on the
+# same data. Starts what it needs (RabbitMQ and Cassandra as `make up` does; Redis and
+# PostgreSQL/PostGIS through bench/services.sh), loads one deterministic dataset (GeoNames
+# cities weighted by population, seed 1) into Locus, Redis and PostGIS, then runs with Gatling:
+#   Locus: single and bulk ingest, nearby with a mix of radii, k-nearest, a 90/10 read/write mix;
+#   baselines: a trivial Vert.x endpoint (the HTTP ceiling), Redis GEOSEARCH and PostGIS
+#   ST_DWithin / KNN behind the same kind of Vert.x endpoint, driven by the same client with the
+#   same queries; and, without HTTP, the raw RabbitMQ publish-with-confirm rate and the raw
+#   Cassandra insert rate of the same rows.
+# Writes bench/results/<date>.json, .md and .png. About 15 minutes; not part of CI.
+# Knobs: RECORDS (100000), DURATION per scenario in s (30), USERS (32), LOCUS_PORT (8095),
+# BASELINE_PORT (8090).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+RECORDS=${RECORDS:-100000}
+DURATION=${DURATION:-30}
+USERS=${USERS:-32}
+SEED=1
+LOCUS_PORT=${LOCUS_PORT:-8095}
+BASELINE_PORT=${BASELINE_PORT:-8090}
+LOCUS_URL=http://127.0.0.1:$LOCUS_PORT
+BASELINE_URL=http://127.0.0.1:$BASELINE_PORT
+LAYER=bench.points
+DATE=$(date -u +%Y-%m-%d)
+WORK=$ROOT/target/bench
+RESULTS=$WORK/results.jsonl
+MVN="mvn -B -q --no-transfer-progress"
+RABBITMQCTL="/usr/lib/rabbitmq/bin/rabbitmqctl -n locus@localhost"
+mkdir -p "$WORK" bench/results
+: > "$RESULTS"
+started=$(date +%s)
+
+say() { echo "[bench $(( $(date +%s) - started ))s] $*" >&2; }
+
+cleanup() {
+  [[ -n "${locus_pid:-}" ]] && kill "$locus_pid" 2>/dev/null || true
+  [[ -n "${baseline_pid:-}" ]] && kill "$baseline_pid" 2>/dev/null || true
+  bench/services.sh down >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+await_http() { # await_http URL: polls until it answers, 120 s at most
+  local deadline=$(( $(date +%s) + 120 ))
+  until curl -sf -o /dev/null "$1"; do
+    (( $(date +%s) < deadline )) || { say "no answer from $1"; exit 1; }
+    sleep 1
+  done
+}
+
+backlog() { $RABBITMQCTL list_queues name messages 2>/dev/null | awk '/^locus\.bench\.shard/ {s+=$2} END {print s+0}'; }
+drain() { # waits until the writers have emptied the bench node's queues, 10 min at most
+  local deadline=$(( $(date +%s) + 600 ))
+  while [[ "$(backlog)" != "0" ]]; do
+    (( $(date +%s) < deadline )) || { say "queues did not drain"; exit 1; }
+    sleep 2
+  done
+}
+
+baselines_java() { java -cp "bench/baselines/target/classes:$(cat bench/baselines/target/classpath.txt)" "$@"; }
+
+# gatling SIMULATION BASE_URL -Dk=v… : runs one simulation; prints its report directory
+gatling() {
+  local simulation=$1 url=$2
+  shift 2
+  local before after
+  before=$(ls -1 loadtest/target/gatling 2>/dev/null | sort)
+  (cd loadtest && $MVN gatling:test -Dgatling.simulationClass=io.locus.loadtest.$simulation \
+      -DbaseUrl="$url" -Dlayer="$LAYER" -Drecords="$RECORDS" -DmaxP99Ms=60000 -DmaxErrorPercent=100 "$@" \
+      > "$WORK/$simulation.log" 2>&1) || say "$simulation ended with failed assertions (figures are kept)"
+  after=$(ls -1 loadtest/target/gatling | sort)
+  echo "$ROOT/loadtest/target/gatling/$(comm -13 <(echo "$before") <(echo "$after") | tail -1)"
+}
+
+# record RUN_DIR REQUEST SCENARIO SYSTEM GROUP [RECORDS_PER_REQUEST]
+record() { baselines_java io.locus.bench.BenchReport gatling "$@" | tee -a "$RESULTS" >&2; }
+
+say "services: RabbitMQ and Cassandra, Redis and PostgreSQL/PostGIS"
+make -s up
+bench/services.sh up
+say "building Locus, the load tests and the baselines"
+make -s package bench-data
+(cd loadtest && $MVN test-compile)
+$MVN -f bench/baselines/pom.xml package -DskipTests
+
+say "starting a Locus node on $LOCUS_URL (keyspace locus_bench) and the baseline server on $BASELINE_URL"
+LOCUS_HTTP_PORT=$LOCUS_PORT LOCUS_CASSANDRA_KEYSPACE=locus_bench LOCUS_RABBITMQ_NAME_PREFIX=locus.bench \
+  LOCUS_AUTH_RATE_LIMIT_REQUESTS_PER_SECOND=1000000 LOCUS_AUTH_RATE_LIMIT_BURST=1000000 \
+  java -jar target/locus.jar --config conf/locus.json > "$WORK/locus.log" 2>&1 &
+locus_pid=$!
+baselines_java io.locus.bench.BaselineServer --port "$BASELINE_PORT" --redis 127.0.0.1:6390 --postgres 127.0.0.1:5440/bench \
+  > "$WORK/baselines.log" 2>&1 &
+baseline_pid=$!
+await_http "$LOCUS_URL/health"
+await_http "$BASELINE_URL/ceiling"
+
+say "dataset: $RECORDS points, seed $SEED, into Locus, Redis and PostGIS"
+(cd loadtest && $MVN exec:java -Dexec.mainClass=io.locus.loadtest.ExportDataset -Dexec.classpathScope=test \
+    -Dexec.args="$WORK/points.csv" -Dseed=$SEED -Drecords="$RECORDS")
+baselines_java io.locus.bench.LoadBaselines --csv "$WORK/points.csv" --redis 127.0.0.1:6390 --postgres 127.0.0.1:5440/bench >&2
+gatling DatasetLoadSimulation "$LOCUS_URL" -Dseed=$SEED -Dusers=8 > /dev/null
+drain
+
+say "warm-up (not recorded)"
+gatling NearbySimulation "$LOCUS_URL" -DradiiKm=0.5,1,5,10 -Dusers="$USERS" -Dduration=15 > /dev/null
+gatling NearbySimulation "$BASELINE_URL" -Dtarget=redis -DradiiKm=1 -Dusers="$USERS" -Dduration=5 > /dev/null
+gatling NearbySimulation "$BASELINE_URL" -Dtarget=postgis -DradiiKm=1 -Dusers="$USERS" -Dduration=5 > /dev/null
+
+say "HTTP ceiling"
+run=$(gatling CeilingSimulation "$BASELINE_URL" -Dusers="$USERS" -Dduration="$DURATION")
+record "$run" "ceiling" "HTTP ceiling" "vertx" "http"
+
+say "nearby, radius mix 0.5/1/5/10 km, limit 20: Locus, Redis, PostGIS"
+for target in locus redis postgis; do
+  url=$LOCUS_URL; [[ $target != locus ]] && url=$BASELINE_URL
+  run=$(gatling NearbySimulation "$url" -Dtarget=$target -DradiiKm=0.5,1,5,10 -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION")
+  case $target in
+    locus) record "$run" "nearby mix limit=20" "nearby mix" "locus" "nearby" ;;
+    redis) record "$run" "nearby mix limit=20" "Redis GEOSEARCH mix" "redis" "nearby" ;;
+    postgis) record "$run" "nearby mix limit=20" "PostGIS ST_DWithin mix" "postgis" "nearby" ;;
+  esac
+done
+
+say "k-nearest 20: Locus, Redis, PostGIS"
+for target in locus redis postgis; do
+  url=$LOCUS_URL; [[ $target != locus ]] && url=$BASELINE_URL
+  run=$(gatling NearbySimulation "$url" -Dtarget=$target -Dknn=true -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION")
+  case $target in
+    locus) record "$run" "nearby knn limit=20" "k-nearest" "locus" "nearby" ;;
+    redis) record "$run" "nearby knn limit=20" "Redis GEOSEARCH k-nearest" "redis" "nearby" ;;
+    postgis) record "$run" "nearby knn limit=20" "PostGIS KNN <->" "postgis" "nearby" ;;
+  esac
+done
+
+say "90/10 read/write mix"
+run=$(gatling MixedSimulation "$LOCUS_URL" -Dusers="$USERS" -Dduration="$DURATION")
+record "$run" "mix read by id" "read by id" "locus" "mix"
+record "$run" "mix nearby" "mix nearby" "locus" "mix"
+record "$run" "mix write" "mix write" "locus" "mix"
+drain
+
+say "ingest: one record per PUT, then 100 per POST"
+run=$(gatling IngestSimulation "$LOCUS_URL" -Dusers=64 -Dduration="$DURATION")
+record "$run" "PUT record" "ingest single" "locus" "write"
+drain
+run=$(gatling IngestSimulation "$LOCUS_URL" -Dusers=16 -Dbatch=100 -Dduration="$DURATION")
+record "$run" "POST 100 records" "ingest bulk" "locus" "write" 100
+drain
+
+say "write-path limits without HTTP: RabbitMQ publish + confirm, Cassandra insert"
+kill "$locus_pid"; wait "$locus_pid" 2>/dev/null || true; locus_pid=
+baselines_java io.locus.bench.WritePathProbe --seconds "$DURATION" --inflight 64 \
+  --rabbitmq 127.0.0.1:5672 --cassandra 127.0.0.1:9042 --out "$WORK/probe.jsonl" >&2
+cat "$WORK/probe.jsonl" >> "$RESULTS"
+
+say "report"
+version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo unknown; }
+cat > "$WORK/meta.json" <<JSON
+{
+  "date": "$(date -u +%Y-%m-%dT%H:%MZ)",
+  "machine": {
+    "cpu": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)",
+    "cores": $(nproc),
+    "memoryGiB": $(free -g | awk '/Mem:/ {print $2}'),
+    "os": "$(. /etc/os-release && echo "$PRETTY_NAME")"
+  },
+  "versions": {
+    "locus": "$(git rev-parse --short HEAD)",
+    "java": "$(java -version 2>&1 | head -1 | cut -d'"' -f2)",
+    "vertx": "5.0.7",
+    "rabbitmq": "$(version rabbitmq-server)",
+    "cassandra": "$(grep -m1 -o '<cassandra.version>[^<]*' tools/cassandra/pom.xml | cut -d'>' -f2)",
+    "redis": "$(version redis-server)",
+    "postgresql": "$(version postgresql-15)",
+    "postgis": "$(version postgresql-15-postgis-3)",
+    "gatling": "3.15.1"
+  },
+  "dataset": {"records": $RECORDS, "seed": $SEED},
+  "notes": "$RECORDS points, $DURATION s per scenario, $USERS concurrent clients (ingest: 64 single, 16 bulk), one Locus node with every role. Baselines answer the same GeoJSON shape from a Vert.x endpoint, driven by the same Gatling client with the same query centres. Figures are from one run on a shared 2-core machine: read ratios, not absolutes."
+}
+JSON
+baselines_java io.locus.bench.BenchReport report "$RESULTS" "$WORK/meta.json" "bench/results/$DATE"
+say "wrote bench/results/$DATE.json, .md and .png in $(( $(date +%s) - started )) s"
