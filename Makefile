@@ -7,7 +7,7 @@ CONFIG ?= conf/locus.json
 MVN ?= mvn -B --no-transfer-progress
 SERVICES := scripts/services.sh
 
-.PHONY: help up down status build package run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-signature jmh clean
+.PHONY: help up down status build package run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-signature jmh kubectl clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ run: up package ## start the services, build, and run one node in the foreground
 	@echo "Admin surface: Authorization: Bearer locus-development-admin-key"
 	@LOCUS_HTTP_PORT=$(PORT) java -jar target/locus.jar --config $(CONFIG)
 
-test: up ## unit tests, then integration tests against the real RabbitMQ and Cassandra
+test: up kubectl ## unit tests, then integration tests against the real RabbitMQ and Cassandra
 	@$(MVN) verify
 
 N ?= 3
@@ -47,8 +47,13 @@ cluster-down: ## stop the nodes `make cluster` started
 chaos: up ## the failure tests alone: 3 nodes under write load lose a node, RabbitMQ, Cassandra
 	@$(MVN) verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ChaosIT
 
-unit: ## unit tests only (no services needed)
+unit: kubectl ## unit tests only (no services needed)
 	@$(MVN) test
+
+kubectl: # the manifest tests render k8s/ with kubectl kustomize: Debian's kubernetes-client when missing
+	@command -v kubectl >/dev/null || { echo "[make] installing kubectl (Debian package kubernetes-client)"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null 2>&1 || \
+	  { $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends kubernetes-client; }; }
 
 SIM ?= Ingest
 USERS ?= 64

@@ -3,6 +3,9 @@ package io.locus;
 import io.locus.auth.AuthSettings;
 import io.locus.auth.SignCommand;
 import io.locus.cluster.ClusterSettings;
+import io.locus.ops.Logging;
+import io.locus.ops.Metrics;
+import io.locus.ops.OpsSettings;
 import io.locus.cluster.Clustering;
 import io.locus.common.ConfigException;
 import io.locus.common.ConfigKeys;
@@ -60,8 +63,14 @@ public final class Locus {
       }
       return;
     }
+    OpsSettings ops = OpsSettings.from(config);
+    if (ops.jsonLogs()) {
+      Logging.useJson();
+    }
     VertxOptions options =
-        new VertxOptions().setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
+        Metrics.withMetrics(
+            new VertxOptions().setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS),
+            ops.metricsEnabled());
     Future<Vertx> started;
     try {
       started = Clustering.start(ClusterSettings.from(config.getJsonObject(ConfigKeys.CLUSTER)), options);
@@ -69,13 +78,17 @@ public final class Locus {
       fail(e.getMessage());
       return;
     }
+    MainVerticle main = new MainVerticle();
     started
         .onFailure(cause -> fail("Locus could not join its cluster: " + describe(cause)))
         .onSuccess(
             vertx ->
                 vertx
-                    .deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config))
-                    .onSuccess(id -> Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx))))
+                    .deployVerticle(main, new DeploymentOptions().setConfig(config))
+                    .onSuccess(
+                        id ->
+                            Runtime.getRuntime()
+                                .addShutdownHook(new Thread(() -> stop(vertx, main, ops.shutdownDeadlineMs()), "locus-shutdown")))
                     .onFailure(
                         cause -> {
                           LOG.debug("start failed", cause);
@@ -89,11 +102,20 @@ public final class Locus {
     return message == null || message.isBlank() ? cause.toString() : message;
   }
 
-  private static void close(Vertx vertx) {
+  /**
+   * SIGTERM (or any orderly JVM exit): drains the node in order (see {@link MainVerticle#shutdown}),
+   * then leaves the cluster and closes Vert.x. Each stage is bounded, so the whole takes little
+   * more than {@code deadlineMs}.
+   */
+  private static void stop(Vertx vertx, MainVerticle main, long deadlineMs) {
+    long started = System.currentTimeMillis();
+    LOG.info("stopping: draining within {} ms", deadlineMs);
     try {
+      main.shutdown().await(deadlineMs + 5_000, TimeUnit.MILLISECONDS);
       vertx.close().await(10, TimeUnit.SECONDS);
+      LOG.info("stopped in {} ms", System.currentTimeMillis() - started);
     } catch (Exception e) {
-      LOG.warn("shutdown did not finish cleanly: {}", e.getMessage());
+      LOG.warn("shutdown did not finish cleanly: {}", e.toString());
     }
   }
 

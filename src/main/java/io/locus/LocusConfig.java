@@ -9,6 +9,7 @@ import io.locus.common.ConfigReader;
 import io.locus.common.EnvOverrides;
 import io.locus.http.HttpSettings;
 import io.locus.ingest.RabbitSettings;
+import io.locus.ops.OpsSettings;
 import io.locus.store.CassandraSettings;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -74,6 +75,7 @@ public final class LocusConfig {
     RabbitSettings rabbitmq = RabbitSettings.from(reader.object(RABBITMQ));
     CassandraSettings.from(reader.object(CASSANDRA));
     ClusterSettings.from(reader.object(CLUSTER));
+    OpsSettings.from(config);
     AuthSettings auth = AuthSettings.from(reader.object(AUTH));
     if (profile.equals("production")) {
       auth.requireProductionReady();

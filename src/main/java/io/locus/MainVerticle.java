@@ -12,6 +12,8 @@ import io.locus.ingest.WriteBatch;
 import io.locus.ingest.WriteBatchCodec;
 import io.locus.ingest.WriterVerticle;
 import io.locus.layer.LayerStore;
+import io.locus.ops.Lifecycle;
+import io.locus.ops.OpsVerticle;
 import io.locus.layer.LayerVerticle;
 import io.locus.query.QueryVerticle;
 import io.locus.query.SpatialQueryVerticle;
@@ -26,6 +28,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +46,17 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code api}: {@link HttpVerticle}
  * </ul>
  *
+ * A node without the {@code api} role runs an {@link OpsVerticle} instead, so that every node
+ * serves its health checks and metrics. {@link #shutdown} drains the node in the reverse order.
+ *
  * In the development profile, a node that touches Cassandra also stores the development
  * consumer of {@code auth.devConsumerKey}, prints its key and secret, and gives it the layers
  * that have no owner (made before layers had owners).
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
+
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
 
   @Override
   public Future<?> start() {
@@ -73,14 +81,11 @@ public final class MainVerticle extends VerticleBase {
         .compose(
             v ->
                 deployIf(roles, "query", instances, SpatialQueryVerticle::new, conf.getJsonObject(CASSANDRA), ThreadingModel.WORKER))
-        .compose(v -> deployIf(roles, "writer", instances, WriterVerticle::new, writerSlice(conf)))
-        .compose(v -> deployIf(roles, "publisher", instances, PublisherVerticle::new, conf.getJsonObject(RABBITMQ)))
-        .compose(v -> deployIf(roles, "api", instances, HttpVerticle::new, apiSlice(conf)))
+        .compose(v -> deployIf(roles, "writer", instances, WriterVerticle::new, conf))
+        .compose(v -> deployIf(roles, "publisher", instances, PublisherVerticle::new, conf))
+        .compose(v -> deployIf(roles, "api", instances, HttpVerticle::new, conf))
+        .compose(v -> roles.contains("api") ? Future.succeededFuture() : deploy(OpsVerticle::new, 1, conf, ThreadingModel.EVENT_LOOP))
         .onSuccess(v -> LOG.info("Locus node started with roles {}", roles));
-  }
-
-  private static JsonObject apiSlice(JsonObject conf) {
-    return new JsonObject().put(HTTP, conf.getJsonObject(HTTP)).put(AUTH, conf.getJsonObject(AUTH));
   }
 
   private Future<Void> bootstrapDevConsumer(CassandraSettings cassandra, AuthSettings auth) {
@@ -105,8 +110,30 @@ public final class MainVerticle extends VerticleBase {
         .mapEmpty();
   }
 
-  private static JsonObject writerSlice(JsonObject conf) {
-    return new JsonObject().put(RABBITMQ, conf.getJsonObject(RABBITMQ)).put(CASSANDRA, conf.getJsonObject(CASSANDRA));
+  /**
+   * Drains the node: marks it not ready, then undeploys what it runs in the reverse order of
+   * start (the API first: it stops accepting and finishes the requests in flight; then the
+   * publishers, once their messages are confirmed; then the writers, once every delivery they
+   * hold is settled; the readers last). Each verticle bounds its own wait by {@code
+   * lifecycle.shutdownDeadlineMs}.
+   */
+  public Future<Void> shutdown() {
+    Lifecycle.startDraining(vertx);
+    Future<Void> done = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      done =
+          done.compose(
+              v ->
+                  vertx
+                      .undeploy(id)
+                      .recover(
+                          cause -> {
+                            LOG.warn("a verticle did not stop cleanly: {}", cause.toString());
+                            return Future.succeededFuture();
+                          }));
+    }
+    return done.onSuccess(v -> LOG.info("drained: every verticle stopped"));
   }
 
   private Future<?> deployIf(
@@ -128,11 +155,14 @@ public final class MainVerticle extends VerticleBase {
     if (!roles.contains(role)) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(
-        verticle,
-        new DeploymentOptions()
-            .setInstances(instances.getInteger(role))
-            .setConfig(slice)
-            .setThreadingModel(threading));
+    return deploy(verticle, instances.getInteger(role), slice, threading);
+  }
+
+  private Future<?> deploy(
+      Supplier<? extends Deployable> verticle, int instances, JsonObject slice, ThreadingModel threading) {
+    return vertx
+        .deployVerticle(
+            verticle, new DeploymentOptions().setInstances(instances).setConfig(slice).setThreadingModel(threading))
+        .onSuccess(deployments::add);
   }
 }

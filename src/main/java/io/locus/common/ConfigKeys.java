@@ -126,4 +126,22 @@ public final class ConfigKeys {
 
   /** Requests a consumer may make at once after being idle (the bucket's size). */
   public static final String AUTH_BURST = "burst";
+
+  /** Section for the metrics endpoint; read by {@code Locus} before Vert.x starts. */
+  public static final String METRICS = "metrics";
+
+  /** Serve Prometheus metrics at {@code /metrics} (unauthenticated, like the health checks). */
+  public static final String METRICS_ENABLED = "enabled";
+
+  /** Section for start and stop; read by {@code Locus} and the verticles that drain. */
+  public static final String LIFECYCLE = "lifecycle";
+
+  /** Longest a graceful stop (SIGTERM) may take before the process exits anyway, in ms. */
+  public static final String LIFECYCLE_SHUTDOWN_DEADLINE_MS = "shutdownDeadlineMs";
+
+  /** Section for logging; read by {@code Locus} at start. */
+  public static final String LOGGING = "logging";
+
+  /** {@code text} (one line per event) or {@code json} (one JSON object per line). */
+  public static final String LOGGING_FORMAT = "format";
 }

@@ -67,15 +67,15 @@ final class AdminHandlers {
               .put("requestsPerSecond", positive(shape, "requestsPerSecond", 1_000_000))
               .put("burst", positive(shape, "burst", 10_000_000)));
     }
-    Api.respond(ctx, 201, api.ask(Addresses.CONSUMERS, "create", request));
+    Api.respond(ctx, 201, api.ask(ctx, Addresses.CONSUMERS, "create", request));
   }
 
   void list(RoutingContext ctx) {
-    Api.respond(ctx, 200, api.ask(Addresses.CONSUMERS, "list", new JsonObject()));
+    Api.respond(ctx, 200, api.ask(ctx, Addresses.CONSUMERS, "list", new JsonObject()));
   }
 
   void revoke(RoutingContext ctx) {
-    Api.respond(ctx, 200, api.ask(Addresses.CONSUMERS, "revoke", new JsonObject().put("key", ctx.pathParam("key"))));
+    Api.respond(ctx, 200, api.ask(ctx, Addresses.CONSUMERS, "revoke", new JsonObject().put("key", ctx.pathParam("key"))));
   }
 
   private static int positive(JsonObject shape, String field, int max) {

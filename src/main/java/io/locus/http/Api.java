@@ -8,6 +8,7 @@ import io.locus.common.NotFound;
 import io.locus.common.RateLimited;
 import io.locus.common.Refused;
 import io.locus.layer.LayerAccess;
+import io.locus.ops.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -41,24 +42,29 @@ final class Api {
   }
 
   /**
-   * Sends {@code body} to {@code address} with an {@code action} header (may be null). A handler
+   * Sends {@code body} to {@code address} with an {@code action} header (may be null) and the
+   * request's id ({@code ctx} may be null for work no request asked for). A handler
    * on this node is preferred: when the node runs the role itself the request never leaves the
    * process; otherwise (an {@code api}-only node) it goes to the cluster.
    */
-  Future<JsonObject> ask(String address, String action, Object body) {
-    return request(address, action, body, true)
+  Future<JsonObject> ask(RoutingContext ctx, String address, String action, Object body) {
+    return request(ctx, address, action, body, true)
         .recover(
             cause ->
                 cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
-                    ? request(address, action, body, false)
+                    ? request(ctx, address, action, body, false)
                     : Future.failedFuture(cause));
   }
 
-  private Future<JsonObject> request(String address, String action, Object body, boolean localOnly) {
+  private Future<JsonObject> request(
+      RoutingContext ctx, String address, String action, Object body, boolean localOnly) {
     DeliveryOptions options =
         new DeliveryOptions().setSendTimeout(settings.requestTimeoutMs()).setLocalOnly(localOnly);
     if (action != null) {
       options.addHeader("action", action);
+    }
+    if (ctx != null) {
+      options.addHeader(RequestIds.HEADER, RequestIds.of(ctx));
     }
     return vertx.eventBus().<JsonObject>request(address, body, options).map(reply -> reply.body());
   }
@@ -69,9 +75,9 @@ final class Api {
    * the event bus then picks another handler if there is one. Failures a handler reported are
    * final.
    */
-  Future<JsonObject> askRead(String address, String action, JsonObject body) {
-    return ask(address, action, body)
-        .recover(cause -> unanswered(cause) ? request(address, action, body, false) : Future.failedFuture(cause));
+  Future<JsonObject> askRead(RoutingContext ctx, String address, String action, JsonObject body) {
+    return ask(ctx, address, action, body)
+        .recover(cause -> unanswered(cause) ? request(ctx, address, action, body, false) : Future.failedFuture(cause));
   }
 
   private static boolean unanswered(Throwable cause) {
@@ -86,7 +92,7 @@ final class Api {
    */
   Future<JsonObject> layerFor(RoutingContext ctx, String layer, LayerAccess.Need need) {
     String consumer = OAuthHandler.consumer(ctx);
-    return askRead(Addresses.LAYERS, "get", new JsonObject().put("name", layer))
+    return askRead(ctx, Addresses.LAYERS, "get", new JsonObject().put("name", layer))
         .map(found -> LayerAccess.check(found, consumer, need));
   }
 
@@ -156,7 +162,10 @@ final class Api {
       }
     }
     if (status == 500) {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
+      LOG.atError()
+          .addKeyValue("requestId", RequestIds.of(ctx))
+          .setCause(cause)
+          .log("{} {} failed", ctx.request().method(), ctx.request().path());
     }
     if (ctx.response().ended()) {
       return;

@@ -7,15 +7,20 @@ import io.locus.auth.AuthSettings;
 import io.locus.auth.ConsumerCache;
 import io.locus.auth.OAuthHandler;
 import io.locus.common.Addresses;
+import io.locus.ops.OpsRoutes;
+import io.locus.ops.OpsSettings;
+import io.locus.ops.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,43 +29,57 @@ import org.slf4j.LoggerFactory;
  * /health} and the {@code /admin} surface. Every request but {@code /health} and {@code /admin}
  * passes the {@link OAuthHandler} before any other handler sees it; {@code /admin} takes the
  * admin key instead. It validates input and talks to the other verticles over the event bus
- * only; several instances share the port. Its configuration is {@code {"http":…,"auth":…}}.
+ * only; several instances share the port. Its configuration is the whole node's.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
-  private static final long HEALTH_TIMEOUT_MS = 1_000;
+  private HttpServer server;
+  private OpsSettings ops;
 
   @Override
   public Future<?> start() {
     HttpSettings settings = HttpSettings.from(config().getJsonObject(HTTP));
+    ops = OpsSettings.from(config());
     AuthSettings auth = AuthSettings.from(config().getJsonObject(AUTH));
     Api api = new Api(vertx, settings);
     ConsumerCache consumers =
         new ConsumerCache(
-            key -> api.askRead(Addresses.CONSUMERS, "get", new JsonObject().put("key", key)),
+            key -> api.askRead(null, Addresses.CONSUMERS, "get", new JsonObject().put("key", key)),
             auth.consumerCacheSeconds() * 1000L);
     vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMERS_CHANGED, changed -> consumers.forget(changed.body().getString("key")));
+    OAuthHandler oauth = new OAuthHandler(vertx, auth, settings.publicBaseUrl(), consumers);
     return vertx
         .createHttpServer()
-        .requestHandler(router(vertx, api, auth, new OAuthHandler(vertx, auth, settings.publicBaseUrl(), consumers), this::health))
+        .requestHandler(router(vertx, api, auth, oauth, ops.metricsEnabled()))
         .listen(settings.port(), settings.host())
-        .onSuccess(server -> LOG.info("HTTP API listening on http://{}:{}", settings.host(), server.actualPort()));
+        .onSuccess(
+            listening -> {
+              server = listening;
+              LOG.info("HTTP API listening on http://{}:{}", settings.host(), listening.actualPort());
+            });
+  }
+
+  /** Stops accepting connections and lets requests in flight finish, up to the shutdown deadline. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(ops.shutdownDeadlineMs(), TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Every route of the API, in order: body reading, the open {@code /health}, the admin surface
-   * behind its key, then the OAuth check in front of everything else (unknown paths included).
+   * Every route of the API, in order: the request id, body reading, the open operational routes
+   * ({@link OpsRoutes}), the admin surface behind its key, then the OAuth check in front of
+   * everything else (unknown paths included).
    */
-  static Router router(
-      Vertx vertx, Api api, AuthSettings auth, Handler<RoutingContext> oauth, Handler<RoutingContext> health) {
+  static Router router(Vertx vertx, Api api, AuthSettings auth, Handler<RoutingContext> oauth, boolean metrics) {
     RecordHandlers records = new RecordHandlers(api);
     LayerHandlers layers = new LayerHandlers(api);
     SearchHandlers search = new SearchHandlers(api);
     AdminHandlers admin = new AdminHandlers(api, auth);
 
     Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
     router.route().handler(BodyHandler.create(false).setBodyLimit(api.maxBodyBytes()));
-    router.get("/health").handler(health);
+    OpsRoutes.mount(router, vertx, metrics);
 
     router.route(AdminHandlers.PREFIX + "/*").handler(admin::guard);
     router.post("/admin/consumers").handler(admin::create);
@@ -95,29 +114,4 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  private void health(RoutingContext ctx) {
-    Future<String> rabbitmq = probe(Addresses.HEALTH_RABBITMQ);
-    Future<String> cassandra = probe(Addresses.HEALTH_CASSANDRA);
-    Future.join(rabbitmq, cassandra)
-        .onComplete(
-            done -> {
-              boolean up = "up".equals(rabbitmq.result()) && "up".equals(cassandra.result());
-              Api.json(
-                  ctx,
-                  up ? 200 : 503,
-                  new JsonObject()
-                      .put("status", up ? "up" : "down")
-                      .put("rabbitmq", rabbitmq.result())
-                      .put("cassandra", cassandra.result()));
-            });
-  }
-
-  /** "up" or "down" as the dependency's owner says; "down" when nobody answers in time. */
-  private Future<String> probe(String address) {
-    return vertx
-        .eventBus()
-        .<JsonObject>request(address, null, new DeliveryOptions().setSendTimeout(HEALTH_TIMEOUT_MS))
-        .map(reply -> reply.body().getString("status"))
-        .otherwise("down");
-  }
 }

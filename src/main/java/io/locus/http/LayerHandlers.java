@@ -32,7 +32,7 @@ final class LayerHandlers {
     if (cursor != null && !cursor.isEmpty()) {
       query.put("cursor", cursor);
     }
-    Api.respond(ctx, 200, api.askRead(Addresses.LAYERS, "list", query));
+    Api.respond(ctx, 200, api.askRead(ctx, Addresses.LAYERS, "list", query));
   }
 
   void get(RoutingContext ctx) {
@@ -44,12 +44,12 @@ final class LayerHandlers {
     String name = Names.layer(Api.param(ctx, "name"));
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ExactJson.parseObject(ctx.body().buffer());
     JsonObject layer = LayerInput.parse(name, body, Times.nowSeconds()).put(LayerAccess.OWNER, OAuthHandler.consumer(ctx));
-    Api.respond(ctx, 200, api.ask(Addresses.LAYERS, "put", layer));
+    Api.respond(ctx, 200, api.ask(ctx, Addresses.LAYERS, "put", layer));
   }
 
   void delete(RoutingContext ctx) {
     String name = Names.layer(Api.param(ctx, "name"));
     JsonObject request = new JsonObject().put("name", name).put("consumer", OAuthHandler.consumer(ctx));
-    Api.respond(ctx, 200, api.ask(Addresses.LAYERS, "delete", request));
+    Api.respond(ctx, 200, api.ask(ctx, Addresses.LAYERS, "delete", request));
   }
 }

@@ -97,7 +97,7 @@ final class RecordHandlers {
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.READ)
-            .compose(v -> api.askRead(Addresses.RECORDS_READ, QueryVerticle.GET, new JsonObject().put("layer", layer).put("ids", ids)))
+            .compose(v -> api.askRead(ctx, Addresses.RECORDS_READ, QueryVerticle.GET, new JsonObject().put("layer", layer).put("ids", ids)))
             .map(
                 found -> {
                   JsonArray features = new JsonArray();
@@ -125,7 +125,7 @@ final class RecordHandlers {
     }
     Future<JsonObject> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.READ)
-            .compose(v -> api.askRead(Addresses.RECORDS_READ, QueryVerticle.HISTORY, query))
+            .compose(v -> api.askRead(ctx, Addresses.RECORDS_READ, QueryVerticle.HISTORY, query))
             .map(
                 page -> {
                   JsonArray geometries = new JsonArray();
@@ -151,7 +151,7 @@ final class RecordHandlers {
   private void accept(RoutingContext ctx, String layer, List<WriteOp> ops) {
     Future<JsonObject> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.WRITE)
-            .compose(v -> api.ask(Addresses.PUBLISH, null, new WriteBatch(ops)))
+            .compose(v -> api.ask(ctx, Addresses.PUBLISH, null, new WriteBatch(ops)))
             .map(v -> new JsonObject().put("status", "Accepted").put("accepted", ops.size()));
     Api.respond(ctx, 202, answer);
   }

@@ -91,7 +91,7 @@ final class SearchHandlers {
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.READ)
-            .compose(v -> api.askRead(Addresses.RECORDS_SEARCH, null, criteria.toJson()))
+            .compose(v -> api.askRead(ctx, Addresses.RECORDS_SEARCH, null, criteria.toJson()))
             .map(
                 page -> {
                   JsonArray features = new JsonArray();

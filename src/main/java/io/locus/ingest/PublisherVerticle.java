@@ -1,16 +1,26 @@
 package io.locus.ingest;
 
+import static io.locus.common.ConfigKeys.RABBITMQ;
+
 import com.rabbitmq.client.AMQP;
 import io.locus.common.Addresses;
+import io.locus.ops.Drain;
+import io.locus.ops.Metrics;
+import io.locus.ops.OpsSettings;
+import io.locus.ops.RequestIds;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,39 +29,81 @@ import org.slf4j.LoggerFactory;
  * replies only once RabbitMQ confirmed every one of them
  * (persistent messages on durable quorum queues), or fails with 503 at once when the broker is
  * unreachable and after {@code confirmTimeoutMs} when it does not confirm. Record operations go
- * to their record's shard queue; a layer purge goes to every shard. Answers {@link
- * Addresses#HEALTH_RABBITMQ}.
+ * to their record's shard queue; a layer purge goes to every shard. Each message carries the
+ * request's id and its publication time as headers. Answers {@link Addresses#HEALTH_RABBITMQ}
+ * and samples the depth of every shard queue and of the dead-letter queue for {@link
+ * Metrics#QUEUE_MESSAGES}.
+ *
+ * <p>On stop it takes no new work and waits, up to the shutdown deadline, for the broker to
+ * confirm what it already published, so that every write answered 202 is on the broker.
  */
 public final class PublisherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PublisherVerticle.class);
-  private static final AMQP.BasicProperties PERSISTENT =
-      new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").build();
+  private static final long QUEUE_SAMPLE_MS = 5_000;
+  /** AMQP header: when the operation was published, epoch ms (the writer measures lag from it). */
+  static final String PUBLISHED_AT = "x-locus-published-ms";
 
   private RabbitSettings settings;
   private QueueTopology topology;
   private RabbitMQClient client;
   private volatile ConfirmTracker confirms;
+  private MessageConsumer<WriteBatch> publishing;
+  private OpsSettings ops;
+  private Counter published;
+  private Counter failed;
 
   @Override
   public Future<?> start() {
-    settings = RabbitSettings.from(config());
+    settings = RabbitSettings.from(config().getJsonObject(RABBITMQ));
+    ops = OpsSettings.from(config());
     topology = new QueueTopology(settings);
+    published = Metrics.registry().counter(Metrics.PUBLISHED);
+    failed = Metrics.registry().counter(Metrics.PUBLISH_FAILED);
     return BrokerConnection.open(vertx, context, settings, this::onConnected)
         .onSuccess(
             connected -> {
               client = connected;
-              vertx.eventBus().<WriteBatch>consumer(Addresses.PUBLISH, this::publish);
+              publishing = vertx.eventBus().consumer(Addresses.PUBLISH, this::publish);
               vertx.eventBus().consumer(Addresses.HEALTH_RABBITMQ, this::health);
+              vertx.setPeriodic(QUEUE_SAMPLE_MS, t -> sampleQueues());
             });
   }
 
   @Override
   public Future<?> stop() {
+    Future<Void> unregistered = publishing == null ? Future.succeededFuture() : publishing.unregister();
+    return unregistered
+        .compose(v -> Drain.until(vertx, this::unconfirmed, ops.shutdownDeadlineMs()))
+        .compose(
+            left -> {
+              if (left > 0) {
+                LOG.warn("stopping with {} publishes unconfirmed after {} ms", left, ops.shutdownDeadlineMs());
+              }
+              ConfirmTracker current = confirms;
+              if (current != null) {
+                current.abandon();
+              }
+              return client == null ? Future.succeededFuture() : client.stop();
+            });
+  }
+
+  private int unconfirmed() {
     ConfirmTracker current = confirms;
-    if (current != null) {
-      current.abandon();
+    return current == null ? 0 : current.size();
+  }
+
+  private void sampleQueues() {
+    if (client == null || !client.isConnected()) {
+      return;
     }
-    return client == null ? Future.succeededFuture() : client.stop();
+    List<String> queues = new ArrayList<>();
+    for (int shard = 0; shard < topology.shards(); shard++) {
+      queues.add(topology.shardQueue(shard));
+    }
+    queues.add(topology.deadLetterQueue());
+    for (String queue : queues) {
+      client.messageCount(queue).onSuccess(count -> QueueDepths.set(queue, count));
+    }
   }
 
   /** Runs on every (re)connection: declare the topology, then listen for confirms. */
@@ -75,24 +127,41 @@ public final class PublisherVerticle extends VerticleBase {
   }
 
   private void publish(Message<WriteBatch> request) {
-    List<WriteOp> ops = request.body().ops();
-    List<Future<Void>> confirmed = new ArrayList<>(ops.size());
-    for (WriteOp op : ops) {
+    List<WriteOp> batch = request.body().ops();
+    String requestId = request.headers().get(RequestIds.HEADER);
+    Map<String, Object> headers = new HashMap<>();
+    headers.put(RequestIds.HEADER, requestId == null ? "-" : requestId);
+    headers.put(PUBLISHED_AT, System.currentTimeMillis());
+    AMQP.BasicProperties properties =
+        new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").headers(headers).build();
+    List<Future<Void>> confirmed = new ArrayList<>(batch.size());
+    for (WriteOp op : batch) {
       Buffer body = Buffer.buffer(op.toJson().encode());
       if (op.kind() == WriteOp.Kind.PURGE_LAYER) {
         for (int shard = 0; shard < topology.shards(); shard++) {
-          confirmed.add(publishConfirmed(shard, body));
+          confirmed.add(publishConfirmed(shard, properties, body));
         }
       } else {
-        confirmed.add(publishConfirmed(topology.shardOf(op.layer(), op.id()), body));
+        confirmed.add(publishConfirmed(topology.shardOf(op.layer(), op.id()), properties, body));
       }
     }
     Future.all(confirmed)
-        .onSuccess(v -> request.reply(new JsonObject().put("accepted", ops.size())))
-        .onFailure(cause -> request.fail(503, "write not accepted: " + cause.getMessage()));
+        .onSuccess(
+            v -> {
+              published.increment(batch.size());
+              request.reply(new JsonObject().put("accepted", batch.size()));
+            })
+        .onFailure(
+            cause -> {
+              failed.increment(batch.size());
+              LOG.atWarn()
+                  .addKeyValue("requestId", requestId)
+                  .log("write not accepted: {}", cause.getMessage());
+              request.fail(503, "write not accepted: " + cause.getMessage());
+            });
   }
 
-  private Future<Void> publishConfirmed(int shard, Buffer body) {
+  private Future<Void> publishConfirmed(int shard, AMQP.BasicProperties properties, Buffer body) {
     ConfirmTracker tracker = confirms;
     if (tracker == null || client == null || !client.isConnected()) {
       return Future.failedFuture("message broker unavailable");
@@ -104,7 +173,7 @@ public final class PublisherVerticle extends VerticleBase {
             id -> confirmed.tryFail("no confirm from the broker within " + settings.confirmTimeoutMs() + " ms"));
     client
         .basicPublishWithDeliveryTag(
-            topology.exchange(), QueueTopology.routingKey(shard), PERSISTENT, body,
+            topology.exchange(), QueueTopology.routingKey(shard), properties, body,
             tag -> tracker.register(tag, confirmed))
         .onFailure(cause -> confirmed.tryFail("publish failed: " + cause.getMessage()));
     return confirmed.future().onComplete(done -> vertx.cancelTimer(timer));

@@ -5,8 +5,13 @@ import static io.locus.common.ConfigKeys.RABBITMQ;
 
 import com.rabbitmq.client.AMQP;
 import io.locus.common.InvalidInput;
+import io.micrometer.core.instrument.Timer;
 import io.locus.common.Replies;
 import io.locus.layer.LayerStore;
+import io.locus.ops.Drain;
+import io.locus.ops.Metrics;
+import io.locus.ops.OpsSettings;
+import io.locus.ops.RequestIds;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraSettings;
 import io.locus.store.RecordWriter;
@@ -15,13 +20,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.rabbitmq.QueueOptions;
+import io.vertx.rabbitmq.RabbitMQConsumer;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * Every writer instance consumes every shard queue; the broker's single-active-consumer keeps
  * one of them active per queue and fails over to another when it goes away.
+ *
+ * <p>On stop it cancels its consumers (the broker hands the queues to another writer), finishes
+ * the deliveries it holds, up to the shutdown deadline, and requeues (nacks) any that cannot
+ * finish in time, so that no delivery is left unsettled. Its configuration is the whole node's.
  */
 public final class WriterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WriterVerticle.class);
@@ -56,11 +68,21 @@ public final class WriterVerticle extends VerticleBase {
   private LayerStore layers;
   private final Map<String, Long> knownLayers = new HashMap<>();
   private final List<KeyedSequencer> shards = new ArrayList<>();
+  private final List<RabbitMQConsumer> consumers = new ArrayList<>();
   private volatile boolean stopping;
+  private int unsettled;
+  private OpsSettings ops;
+  private Timer lag;
 
   @Override
   public Future<?> start() {
     settings = RabbitSettings.from(config().getJsonObject(RABBITMQ));
+    ops = OpsSettings.from(config());
+    lag =
+        Timer.builder(Metrics.WRITE_LAG)
+            .description("from a write's publication to its persistence in Cassandra")
+            .publishPercentileHistogram()
+            .register(Metrics.registry());
     topology = new QueueTopology(settings);
     for (int shard = 0; shard < settings.shards(); shard++) {
       shards.add(new KeyedSequencer());
@@ -83,8 +105,20 @@ public final class WriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    stopping = true;
-    return client == null ? Future.succeededFuture() : client.stop();
+    List<Future<Void>> cancelled = new ArrayList<>();
+    consumers.forEach(consumer -> cancelled.add(consumer.cancel()));
+    return Future.join(cancelled)
+        .transform(v -> Drain.until(vertx, () -> unsettled, ops.shutdownDeadlineMs()))
+        .compose(
+            left -> {
+              stopping = true; // what still retries gives up and is requeued
+              return Drain.until(vertx, () -> unsettled, 1_000);
+            })
+        .compose(
+            left -> {
+              LOG.info("writer stopped; {} deliveries left for the broker to requeue", left);
+              return client == null ? Future.succeededFuture() : client.stop();
+            });
   }
 
   private Future<Void> onConnected(RabbitMQClient connection) {
@@ -109,6 +143,7 @@ public final class WriterVerticle extends VerticleBase {
                       .basicConsumer(topology.shardQueue(shard), options)
                       .map(
                           consumer -> {
+                            consumers.add(consumer);
                             consumer.handler(message -> onMessage(shard, message));
                             return null;
                           }));
@@ -117,6 +152,7 @@ public final class WriterVerticle extends VerticleBase {
   }
 
   private void onMessage(int shard, RabbitMQMessage message) {
+    unsettled++;
     long tag = message.envelope().getDeliveryTag();
     WriteOp op;
     try {
@@ -131,13 +167,32 @@ public final class WriterVerticle extends VerticleBase {
             ? sequencer.submitBarrier(() -> retrying(() -> purge(op, shard)))
             : sequencer.submit(op.recordKey(), () -> retrying(() -> applyIfLayerExists(op, shard)));
     applied
-        .onSuccess(v -> ack(tag))
+        .onSuccess(
+            v -> {
+              ack(tag);
+              Metrics.registry().counter(Metrics.APPLIED, "kind", op.kind().name().toLowerCase(Locale.ROOT)).increment();
+              recordLag(message);
+            })
         .onFailure(
             cause -> {
-              if (!stopping) {
+              if (stopping) {
+                requeue(tag);
+              } else {
                 deadLetter(shard, message, cause.getMessage());
               }
             });
+  }
+
+  private void recordLag(RabbitMQMessage message) {
+    Object publishedAt = header(message, PublisherVerticle.PUBLISHED_AT);
+    if (publishedAt instanceof Long at) {
+      lag.record(Math.max(0, System.currentTimeMillis() - at), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static Object header(RabbitMQMessage message, String name) {
+    Map<String, Object> headers = message.properties().getHeaders();
+    return headers == null ? null : headers.get(name);
   }
 
   private Future<Void> purge(WriteOp op, int shard) {
@@ -195,13 +250,24 @@ public final class WriterVerticle extends VerticleBase {
   }
 
   private void ack(long tag) {
+    unsettled--;
     client
         .basicAck(tag, false)
         .onFailure(cause -> LOG.info("ack failed, the broker will redeliver: {}", cause.getMessage()));
   }
 
+  private void requeue(long tag) {
+    unsettled--;
+    client
+        .basicNack(tag, false, true)
+        .onFailure(cause -> LOG.info("nack failed, the broker will redeliver: {}", cause.getMessage()));
+  }
+
   private void deadLetter(int shard, RabbitMQMessage message, String reason) {
-    LOG.error("dead-lettering a message of shard {}: {}", shard, reason);
+    LOG.atError()
+        .addKeyValue("requestId", header(message, RequestIds.HEADER))
+        .log("dead-lettering a message of shard {}: {}", shard, reason);
+    Metrics.registry().counter(Metrics.DEAD_LETTERED).increment();
     Map<String, Object> headers = new HashMap<>();
     headers.put("x-locus-error", String.valueOf(reason));
     headers.put("x-locus-shard", shard);
@@ -211,6 +277,10 @@ public final class WriterVerticle extends VerticleBase {
         .basicPublish(topology.deadLetterExchange(), "", properties, message.body())
         .compose(v -> client.waitForConfirms(5_000))
         .onSuccess(v -> ack(message.envelope().getDeliveryTag()))
-        .onFailure(cause -> LOG.warn("could not dead-letter; the broker will redeliver: {}", cause.getMessage()));
+        .onFailure(
+            cause -> {
+              LOG.warn("could not dead-letter; requeued for another try: {}", cause.getMessage());
+              requeue(message.envelope().getDeliveryTag());
+            });
   }
 }

@@ -2,11 +2,13 @@ package io.locus.store;
 
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import io.locus.ops.Metrics;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.cassandra.CassandraClientOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 
 /** Creates Cassandra clients from {@link CassandraSettings}. */
 public final class Cassandra {
@@ -42,6 +44,8 @@ public final class Cassandra {
     options
         .dataStaxClusterBuilder()
         .withLocalDatacenter(settings.localDatacenter())
+        // The driver's request timers (cql-requests, client timeouts) go to the node's metrics.
+        .withMetricRegistry(Metrics.registry())
         .withConfigLoader(
             DriverConfigLoader.programmaticBuilder()
                 .withDuration(
@@ -50,6 +54,9 @@ public final class Cassandra {
                 .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(500))
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
                 .withBoolean(DefaultDriverOption.REQUEST_WARN_IF_SET_KEYSPACE, false)
+                .withString(DefaultDriverOption.SESSION_NAME, "locus")
+                .withString(DefaultDriverOption.METRICS_FACTORY_CLASS, "MicrometerMetricsFactory")
+                .withStringList(DefaultDriverOption.METRICS_SESSION_ENABLED, List.of("cql-requests", "cql-client-timeouts"))
                 // Writers keep hundreds of statements in flight: give them room on the wire.
                 .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 2)
                 .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 8192)

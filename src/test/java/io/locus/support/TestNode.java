@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.locus.LocusConfig;
 import io.locus.MainVerticle;
+import io.locus.ops.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -39,12 +40,14 @@ public final class TestNode implements AutoCloseable {
     this.config = config;
     this.vertx =
         Vertx.vertx(
-            new VertxOptions()
-                .setBlockedThreadCheckInterval(50)
-                .setWarningExceptionTime(BLOCKED_THRESHOLD_MS)
-                .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)
-                .setMaxEventLoopExecuteTime(BLOCKED_THRESHOLD_MS)
-                .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+            Metrics.withMetrics(
+                new VertxOptions()
+                    .setBlockedThreadCheckInterval(50)
+                    .setWarningExceptionTime(BLOCKED_THRESHOLD_MS)
+                    .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)
+                    .setMaxEventLoopExecuteTime(BLOCKED_THRESHOLD_MS)
+                    .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS),
+                true));
     this.http = new Http("http://127.0.0.1:" + PORT);
   }
 

@@ -1,0 +1,57 @@
+package io.locus.ops;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.EnumSet;
+
+/**
+ * Prometheus metrics through Vert.x Micrometer: HTTP server latency histograms per route,
+ * method and status; event-bus traffic per address; JVM metrics; the Cassandra driver's request
+ * timers; and Locus's own meters, named here:
+ *
+ * <ul>
+ *   <li>{@value #PUBLISHED} / {@value #PUBLISH_FAILED}: operations the broker confirmed, or not;
+ *   <li>{@value #APPLIED}{@code {kind}}: operations a writer applied and acknowledged;
+ *   <li>{@value #DEAD_LETTERED}: operations sent to the dead-letter queue;
+ *   <li>{@value #QUEUE_MESSAGES}{@code {queue}}: messages waiting in each shard queue and the
+ *       dead-letter queue, sampled every few seconds;
+ *   <li>{@value #WRITE_LAG}: from a write's acceptance (the broker's confirm) to its
+ *       persistence in Cassandra.
+ * </ul>
+ */
+public final class Metrics {
+  public static final String PUBLISHED = "locus.publish.operations";
+  public static final String PUBLISH_FAILED = "locus.publish.failures";
+  public static final String APPLIED = "locus.write.operations";
+  public static final String DEAD_LETTERED = "locus.write.dead.letters";
+  public static final String QUEUE_MESSAGES = "locus.queue.messages";
+  public static final String WRITE_LAG = "locus.write.lag";
+
+  private Metrics() {}
+
+  /** {@code options} with Micrometer metrics on (Prometheus backend) when {@code enabled}. */
+  public static VertxOptions withMetrics(VertxOptions options, boolean enabled) {
+    if (!enabled) {
+      return options;
+    }
+    return options.setMetricsOptions(
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true))
+            .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE)));
+  }
+
+  /**
+   * The registry Locus's meters go to: Vert.x's Prometheus registry when metrics are on, else
+   * Micrometer's global registry (which records nothing unless someone adds to it).
+   */
+  public static MeterRegistry registry() {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    return registry != null ? registry : io.micrometer.core.instrument.Metrics.globalRegistry;
+  }
+}

@@ -1,0 +1,47 @@
+package io.locus.ops;
+
+import static io.locus.common.ConfigKeys.HTTP;
+
+import io.locus.http.HttpSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operational endpoints ({@link OpsRoutes}) on {@code http.port} for a node that does not
+ * run the {@code api} role (a writer or query node), so that every node can be probed and
+ * scraped the same way. Its configuration is the whole node's.
+ */
+public final class OpsVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(OpsVerticle.class);
+
+  private HttpServer server;
+  private OpsSettings ops;
+
+  @Override
+  public Future<?> start() {
+    HttpSettings http = HttpSettings.from(config().getJsonObject(HTTP));
+    ops = OpsSettings.from(config());
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
+    OpsRoutes.mount(router, vertx, ops.metricsEnabled());
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(http.port(), http.host())
+        .onSuccess(
+            listening -> {
+              server = listening;
+              LOG.info("health and metrics on http://{}:{}", http.host(), listening.actualPort());
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(ops.shutdownDeadlineMs(), TimeUnit.MILLISECONDS);
+  }
+}
