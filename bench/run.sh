@@ -8,6 +8,8 @@
 #   ST_DWithin / KNN behind the same kind of Vert.x endpoint, driven by the same client with the
 #   same queries; and, without HTTP, the raw RabbitMQ publish-with-confirm rate and the raw
 #   Cassandra insert rate of the same rows.
+# While each scenario runs it measures the cores every process uses (from /proc) and, for the
+# Locus scenarios, records the Locus JVM with JFR: the report says where the CPU went.
 # Writes bench/results/<date>.json, .md and .png. About 15 minutes; not part of CI.
 # Knobs: RECORDS (100000), DURATION per scenario in s (30), USERS (32), LOCUS_PORT (8095),
 # BASELINE_PORT (8090).
@@ -26,10 +28,12 @@ LAYER=bench.points
 DATE=$(date -u +%Y-%m-%d)
 WORK=$ROOT/target/bench
 RESULTS=$WORK/results.jsonl
+PROFILES=$WORK/profiles.jsonl
 MVN="mvn -B -q --no-transfer-progress"
 RABBITMQCTL="/usr/lib/rabbitmq/bin/rabbitmqctl -n locus@localhost"
 mkdir -p "$WORK" bench/results
 : > "$RESULTS"
+: > "$PROFILES"
 started=$(date +%s)
 
 say() { echo "[bench $(( $(date +%s) - started ))s] $*" >&2; }
@@ -76,6 +80,59 @@ gatling() {
 # record RUN_DIR REQUEST SCENARIO SYSTEM GROUP [RECORDS_PER_REQUEST]
 record() { baselines_java io.locus.bench.BenchReport gatling "$@" | tee -a "$RESULTS" >&2; }
 
+PROCESSES=(locus cassandra rabbitmq redis postgres baselines gatling)
+pids() { # pids PROCESS: the pids of one of PROCESSES
+  case $1 in
+    locus) echo "${locus_pid:-}" ;;
+    cassandra) pgrep -f CassandraDaemon || true ;;
+    rabbitmq) pgrep -f beam.smp || true ;;
+    redis) pgrep -x redis-server || true ;;
+    postgres) pgrep -u postgres -x postgres || true ;;
+    baselines) echo "${baseline_pid:-}" ;;
+    gatling) pgrep -f 'gatling' || true ;;
+  esac
+}
+ticks() { # ticks PID…: CPU time (user + system, clock ticks) of these processes
+  local sum=0 pid
+  for pid in "$@"; do
+    [[ -r /proc/$pid/stat ]] && sum=$(( sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}') ))
+  done
+  echo $sum
+}
+# profile NAME jfr|-: in the background, measures the middle of the Gatling run that follows
+# (after its JVM has started, until shortly before it ends): cores per process, and with jfr a
+# JFR recording of the Locus node. `profiled NAME` waits for it and appends the profile line.
+profile() {
+  local file; file=$WORK/$(echo "$1" | tr -c 'A-Za-z0-9\n' '-')
+  (
+    sleep 12
+    declare -A before
+    for p in "${PROCESSES[@]}"; do before[$p]=$(ticks $(pids "$p")); done
+    local t0; t0=$(date +%s%N)
+    [[ $2 == jfr ]] && jcmd "$locus_pid" JFR.start name=bench settings=profile filename="$file.jfr" > /dev/null
+    sleep $(( DURATION - 17 ))
+    [[ $2 == jfr ]] && jcmd "$locus_pid" JFR.stop name=bench > /dev/null
+    local elapsed=$(( $(date +%s%N) - t0 )) hz; hz=$(getconf CLK_TCK)
+    local json="{" sep=""
+    for p in "${PROCESSES[@]}"; do
+      local used=$(( $(ticks $(pids "$p")) - before[$p] ))
+      json+="$sep\"$p\": $(awk -v t="$used" -v hz="$hz" -v ns="$elapsed" 'BEGIN {printf "%.2f", t / hz / (ns / 1e9)}')"
+      sep=", "
+    done
+    echo "$json}" > "$file.cores"
+  ) &
+  profiler=$!
+  profile_name=$1
+  profile_file=$file
+  profile_jfr=$2
+}
+profiled() {
+  wait "$profiler"
+  local jfr="-"
+  [[ $profile_jfr == jfr ]] && jfr="$profile_file.jfr"
+  baselines_java io.locus.bench.BenchReport profile "$jfr" "$profile_name" "$(cat "$profile_file.cores")" >> "$PROFILES"
+}
+
 say "services: RabbitMQ and Cassandra, Redis and PostgreSQL/PostGIS"
 make -s up
 bench/services.sh up
@@ -89,8 +146,8 @@ LOCUS_HTTP_PORT=$LOCUS_PORT LOCUS_CASSANDRA_KEYSPACE=locus_bench LOCUS_RABBITMQ_
   LOCUS_AUTH_RATE_LIMIT_REQUESTS_PER_SECOND=1000000 LOCUS_AUTH_RATE_LIMIT_BURST=1000000 \
   java -jar target/locus.jar --config conf/locus.json > "$WORK/locus.log" 2>&1 &
 locus_pid=$!
-baselines_java io.locus.bench.BaselineServer --port "$BASELINE_PORT" --redis 127.0.0.1:6390 --postgres 127.0.0.1:5440/bench \
-  > "$WORK/baselines.log" 2>&1 &
+java -cp "bench/baselines/target/classes:$(cat bench/baselines/target/classpath.txt)" io.locus.bench.BaselineServer \
+  --port "$BASELINE_PORT" --redis 127.0.0.1:6390 --postgres 127.0.0.1:5440/bench > "$WORK/baselines.log" 2>&1 &
 baseline_pid=$!
 await_http "$LOCUS_URL/health"
 await_http "$BASELINE_URL/ceiling"
@@ -108,13 +165,17 @@ gatling NearbySimulation "$BASELINE_URL" -Dtarget=redis -DradiiKm=1 -Dusers="$US
 gatling NearbySimulation "$BASELINE_URL" -Dtarget=postgis -DradiiKm=1 -Dusers="$USERS" -Dduration=5 > /dev/null
 
 say "HTTP ceiling"
+profile "HTTP ceiling" -
 run=$(gatling CeilingSimulation "$BASELINE_URL" -Dusers="$USERS" -Dduration="$DURATION")
+profiled
 record "$run" "ceiling" "HTTP ceiling" "vertx" "http"
 
 say "nearby, radius mix 0.5/1/5/10 km, limit 20: Locus, Redis, PostGIS"
 for target in locus redis postgis; do
-  url=$LOCUS_URL; [[ $target != locus ]] && url=$BASELINE_URL
+  url=$LOCUS_URL; jfr=jfr; [[ $target != locus ]] && url=$BASELINE_URL && jfr=-
+  profile "nearby mix: $target" $jfr
   run=$(gatling NearbySimulation "$url" -Dtarget=$target -DradiiKm=0.5,1,5,10 -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION")
+  profiled
   case $target in
     locus) record "$run" "nearby mix limit=20" "nearby mix" "locus" "nearby" ;;
     redis) record "$run" "nearby mix limit=20" "Redis GEOSEARCH mix" "redis" "nearby" ;;
@@ -124,8 +185,10 @@ done
 
 say "k-nearest 20: Locus, Redis, PostGIS"
 for target in locus redis postgis; do
-  url=$LOCUS_URL; [[ $target != locus ]] && url=$BASELINE_URL
+  url=$LOCUS_URL; jfr=jfr; [[ $target != locus ]] && url=$BASELINE_URL && jfr=-
+  profile "k-nearest: $target" $jfr
   run=$(gatling NearbySimulation "$url" -Dtarget=$target -Dknn=true -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION")
+  profiled
   case $target in
     locus) record "$run" "nearby knn limit=20" "k-nearest" "locus" "nearby" ;;
     redis) record "$run" "nearby knn limit=20" "Redis GEOSEARCH k-nearest" "redis" "nearby" ;;
@@ -134,17 +197,23 @@ for target in locus redis postgis; do
 done
 
 say "90/10 read/write mix"
+profile "90/10 mix" jfr
 run=$(gatling MixedSimulation "$LOCUS_URL" -Dusers="$USERS" -Dduration="$DURATION")
+profiled
 record "$run" "mix read by id" "read by id" "locus" "mix"
 record "$run" "mix nearby" "mix nearby" "locus" "mix"
 record "$run" "mix write" "mix write" "locus" "mix"
 drain
 
 say "ingest: one record per PUT, then 100 per POST"
+profile "ingest single" jfr
 run=$(gatling IngestSimulation "$LOCUS_URL" -Dusers=64 -Dduration="$DURATION")
+profiled
 record "$run" "PUT record" "ingest single" "locus" "write"
 drain
+profile "ingest bulk" jfr
 run=$(gatling IngestSimulation "$LOCUS_URL" -Dusers=16 -Dbatch=100 -Dduration="$DURATION")
+profiled
 record "$run" "POST 100 records" "ingest bulk" "locus" "write" 100
 drain
 
@@ -180,5 +249,5 @@ cat > "$WORK/meta.json" <<JSON
   "notes": "$RECORDS points, $DURATION s per scenario, $USERS concurrent clients (ingest: 64 single, 16 bulk), one Locus node with every role. Baselines answer the same GeoJSON shape from a Vert.x endpoint, driven by the same Gatling client with the same query centres. Figures are from one run on a shared 2-core machine: read ratios, not absolutes."
 }
 JSON
-baselines_java io.locus.bench.BenchReport report "$RESULTS" "$WORK/meta.json" "bench/results/$DATE"
+baselines_java io.locus.bench.BenchReport report "$RESULTS" "$WORK/meta.json" "bench/results/$DATE" "$PROFILES"
 say "wrote bench/results/$DATE.json, .md and .png in $(( $(date +%s) - started )) s"

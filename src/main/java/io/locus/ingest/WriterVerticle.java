@@ -28,6 +28,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -50,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Every writer instance consumes every shard queue; the broker's single-active-consumer keeps
- * one of them active per queue and fails over to another when it goes away.
+ * one of them active per queue and fails over to another when it goes away. A {@link
+ * ShardBalancer} spreads the active consumers over the writers, so that adding writers (up to
+ * the number of shards) adds throughput.
  *
  * <p>On stop it cancels its consumers (the broker hands the queues to another writer), finishes
  * the deliveries it holds, up to the shutdown deadline, and requeues (nacks) any that cannot
@@ -68,7 +72,8 @@ public final class WriterVerticle extends VerticleBase {
   private LayerStore layers;
   private final Map<String, Long> knownLayers = new HashMap<>();
   private final List<KeyedSequencer> shards = new ArrayList<>();
-  private final List<RabbitMQConsumer> consumers = new ArrayList<>();
+  private final Map<Integer, RabbitMQConsumer> consumers = new HashMap<>();
+  private ShardBalancer balancer;
   private volatile boolean stopping;
   private int unsettled;
   private OpsSettings ops;
@@ -100,13 +105,35 @@ public final class WriterVerticle extends VerticleBase {
             connected -> {
               client = connected;
               return consumeAll();
+            })
+        .onSuccess(
+            v -> {
+              balancer = new ShardBalancer(vertx, UUID.randomUUID().toString(), settings.shards(), this::prefer);
+              balancer.start();
             });
+  }
+
+  /** Moves this writer to the back of the line of every shard queue it does not prefer. */
+  private void prefer(Set<Integer> preferred) {
+    for (int shard = 0; shard < settings.shards(); shard++) {
+      RabbitMQConsumer consumer = consumers.get(shard);
+      if (!preferred.contains(shard) && consumer != null && !stopping) {
+        int requeued = shard;
+        consumer
+            .cancel()
+            .compose(v -> subscribe(requeued))
+            .onFailure(cause -> LOG.warn("could not re-subscribe to shard {}: {}", requeued, cause.toString()));
+      }
+    }
   }
 
   @Override
   public Future<?> stop() {
     List<Future<Void>> cancelled = new ArrayList<>();
-    consumers.forEach(consumer -> cancelled.add(consumer.cancel()));
+    consumers.values().forEach(consumer -> cancelled.add(consumer.cancel()));
+    if (balancer != null) {
+      cancelled.add(balancer.stop());
+    }
     return Future.join(cancelled)
         .transform(v -> Drain.until(vertx, () -> unsettled, ops.shutdownDeadlineMs()))
         .compose(
@@ -134,21 +161,21 @@ public final class WriterVerticle extends VerticleBase {
     Future<Void> done = Future.succeededFuture();
     for (int i = 0; i < settings.shards(); i++) {
       int shard = (first + i) % settings.shards();
-      QueueOptions options =
-          new QueueOptions().setAutoAck(false).setMaxInternalQueueSize(settings.prefetch() * 4);
-      done =
-          done.compose(
-              v ->
-                  client
-                      .basicConsumer(topology.shardQueue(shard), options)
-                      .map(
-                          consumer -> {
-                            consumers.add(consumer);
-                            consumer.handler(message -> onMessage(shard, message));
-                            return null;
-                          }));
+      done = done.compose(v -> subscribe(shard));
     }
     return done;
+  }
+
+  private Future<Void> subscribe(int shard) {
+    QueueOptions options = new QueueOptions().setAutoAck(false).setMaxInternalQueueSize(settings.prefetch() * 4);
+    return client
+        .basicConsumer(topology.shardQueue(shard), options)
+        .map(
+            consumer -> {
+              consumers.put(shard, consumer);
+              consumer.handler(message -> onMessage(shard, message));
+              return null;
+            });
   }
 
   private void onMessage(int shard, RabbitMQMessage message) {

@@ -2,6 +2,7 @@ package io.locus.query;
 
 import com.google.common.geometry.S2Cap;
 import com.google.common.geometry.S2Cell;
+import com.google.common.geometry.S2CellId;
 import com.google.common.geometry.S2Point;
 import io.locus.geo.Cells;
 import io.locus.geo.Earth;
@@ -29,7 +30,10 @@ import java.util.function.Predicate;
  * the next radius is guessed from the density seen so far (the radius that should hold the page
  * with some margin, at least {@link #GROWTH} times wider), up to the search radius. Dense places
  * therefore cost the same whatever the radius; k-nearest (no radius) is the same search with
- * the radius of the whole Earth. Other orders and areas read the whole area once.
+ * the radius of the whole Earth. Each step reads only what the previous ones did not (cells
+ * wholly inside the ground already read are skipped), nearest ranges first, and stops as soon as
+ * the page is full with records nearer than anything the unread ranges could hold. Other orders
+ * and areas read the whole area once.
  */
 public final class SpatialSearch {
   static final double FIRST_RADIUS_M = 1_000;
@@ -55,21 +59,27 @@ public final class SpatialSearch {
     Collector collector = new Collector(criteria, area, after);
     Future<Void> done =
         criteria.order() == SearchOrder.DISTANCE && area instanceof SearchArea.Circle circle
-            ? expand(criteria.layer(), circle, after, collector, after == null ? FIRST_RADIUS_M : Math.max(FIRST_RADIUS_M, after.key()))
-            : scan(criteria.layer(), Cells.ranges(area.region(), cell -> false), collector);
+            ? expand(criteria.layer(), circle, after, collector, after == null ? FIRST_RADIUS_M : Math.max(FIRST_RADIUS_M, after.key()), 0)
+            : scan(criteria.layer(), Cells.ranges(area.region(), cell -> false), cell -> false, collector, false);
     return done.map(v -> collector.page(fingerprint));
   }
 
-  private Future<Void> expand(String layer, SearchArea.Circle circle, SearchCursor after, Collector collector, double radius) {
+  /** Reads the circle out to {@code radius}, skipping what lies within {@code readRadius}, read before. */
+  private Future<Void> expand(
+      String layer, SearchArea.Circle circle, SearchCursor after, Collector collector, double radius, double readRadius) {
     double step = Math.min(radius, circle.radiusM());
     Predicate<S2Cell> skip = alreadyPaged(circle, after);
-    return scan(layer, Cells.ranges(circle.cap(step), skip), collector)
+    if (readRadius > 0) {
+      skip = skip.or(circle.cap(readRadius)::contains);
+    }
+    return scan(layer, Cells.ranges(circle.cap(step), skip), skip, collector, true)
         .compose(
             v -> {
               if (step >= circle.radiusM() || collector.settledWithin(step)) {
                 return Future.succeededFuture();
               }
-              return expand(layer, circle, after, collector, nextRadius(step, collector.foundWithin(step), collector.capacity));
+              double next = nextRadius(step, collector.foundWithin(step), collector.capacity);
+              return expand(layer, circle, after, collector, next, step);
             });
   }
 
@@ -92,7 +102,13 @@ public final class SpatialSearch {
     return inner::contains;
   }
 
-  private Future<Void> scan(String layer, List<IndexRange> ranges, Collector collector) {
+  /**
+   * Reads {@code ranges}, resolving coarse ones to the layer's occupied partitions (leaving out
+   * those {@code skip} holds for). {@code nearestFirst}: reads the ranges in order of their
+   * nearest possible distance and stops once nothing unread can enter the page.
+   */
+  private Future<Void> scan(
+      String layer, List<IndexRange> ranges, Predicate<S2Cell> skip, Collector collector, boolean nearestFirst) {
     List<IndexRange> fine = new ArrayList<>();
     List<Future<List<Long>>> lookups = new ArrayList<>();
     for (IndexRange range : ranges) {
@@ -108,14 +124,23 @@ public final class SpatialSearch {
               Set<IndexRange> all = new LinkedHashSet<>(fine);
               for (int i = 0; i < found.size(); i++) {
                 List<Long> partitions = found.resultAt(i);
-                partitions.forEach(partition -> all.add(Cells.wholePartition(partition)));
+                for (long partition : partitions) {
+                  if (!skip.test(new S2Cell(new S2CellId(partition)))) {
+                    all.add(Cells.wholePartition(partition));
+                  }
+                }
               }
-              return readAll(layer, new ArrayList<>(all), 0, collector);
+              List<IndexRange> ordered = new ArrayList<>(all);
+              if (nearestFirst) {
+                ordered.sort(Comparator.comparingDouble(collector::nearestPossible));
+              }
+              return readAll(layer, ordered, 0, collector, nearestFirst);
             });
   }
 
-  private Future<Void> readAll(String layer, List<IndexRange> ranges, int from, Collector collector) {
-    if (from >= ranges.size()) {
+  private Future<Void> readAll(
+      String layer, List<IndexRange> ranges, int from, Collector collector, boolean nearestFirst) {
+    if (from >= ranges.size() || nearestFirst && collector.cannotImprove(collector.nearestPossible(ranges.get(from)))) {
       return Future.succeededFuture();
     }
     int to = Math.min(ranges.size(), from + PARALLEL_READS);
@@ -123,7 +148,7 @@ public final class SpatialSearch {
     for (IndexRange range : ranges.subList(from, to)) {
       reads.add(index.scan(layer, range.partition(), range.min(), range.max(), collector::offer));
     }
-    return Future.all(reads).compose(v -> readAll(layer, ranges, to, collector));
+    return Future.all(reads).compose(v -> readAll(layer, ranges, to, collector, nearestFirst));
   }
 
   private record Candidate(double key, String id, double distance, IndexReader.Entry entry) {}
@@ -183,6 +208,21 @@ public final class SpatialSearch {
     /** Whether no record farther than {@code radius} can still enter the page. */
     boolean settledWithin(double radius) {
       return best.size() >= capacity && best.peek().distance() <= radius;
+    }
+
+    /** Whether no record at {@code metres} or farther can still enter the page. */
+    boolean cannotImprove(double metres) {
+      return best.size() >= capacity && best.peek().distance() < metres;
+    }
+
+    /**
+     * A lower bound on the distance of any record in {@code range}: the distance to the smallest
+     * cell that holds the whole range, less a millimetre against rounding.
+     */
+    double nearestPossible(IndexRange range) {
+      S2CellId min = new S2CellId(range.min());
+      S2CellId cell = min.parent(min.getCommonAncestorLevel(new S2CellId(range.max())));
+      return new S2Cell(cell).getDistance(center).toAngle().radians() * Earth.MEAN_RADIUS_M - 0.001;
     }
 
     Page page(int fingerprint) {

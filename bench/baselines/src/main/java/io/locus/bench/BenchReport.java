@@ -23,9 +23,10 @@ import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryLabelPositions;
-import org.jfree.chart.axis.LogarithmicAxis;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
@@ -35,9 +36,13 @@ import org.jfree.data.category.DefaultCategoryDataset;
  *   <li>{@code gatling RUN_DIR REQUEST SCENARIO SYSTEM GROUP [RECORDS_PER_REQUEST]}: reads one
  *       request's figures (count, failures, mean throughput, 50th and 99th percentile) from a
  *       Gatling HTML report and prints them as one JSON line;
- *   <li>{@code report RESULTS_JSONL META_JSON OUT_PREFIX}: writes {@code OUT_PREFIX.json} (the
- *       machine, the versions and every figure), {@code OUT_PREFIX.md} (Locus against each
- *       baseline as ratios) and {@code OUT_PREFIX.png} (throughput and p99 per scenario).
+ *   <li>{@code profile JFR_FILE SCENARIO CORES_JSON}: one JSON line with where the CPU went
+ *       during a scenario: cores used per process (measured by the caller from /proc) and, unless
+ *       JFR_FILE is {@code -}, the Locus JVM's samples by part ({@link Profile});
+ *   <li>{@code report RESULTS_JSONL META_JSON OUT_PREFIX [PROFILES_JSONL]}: writes {@code
+ *       OUT_PREFIX.json} (the machine, the versions, every figure and profile), {@code
+ *       OUT_PREFIX.md} (Locus against each baseline as ratios, and where the CPU went) and
+ *       {@code OUT_PREFIX.png} (throughput and p99 per scenario).
  * </ul>
  *
  * A figure is {@code {"scenario","system","group","throughput","recordsPerRequest","p50Ms",
@@ -68,12 +73,20 @@ public final class BenchReport {
     if (args.length >= 6 && args[0].equals("gatling")) {
       int perRequest = args.length > 6 ? Integer.parseInt(args[6]) : 1;
       System.out.println(gatling(Path.of(args[1]), args[2], args[3], args[4], args[5], perRequest).encode());
-    } else if (args.length == 4 && args[0].equals("report")) {
-      report(Path.of(args[1]), Path.of(args[2]), args[3]);
+    } else if (args.length == 4 && args[0].equals("profile")) {
+      System.out.println(
+          new JsonObject()
+              .put("scenario", args[2])
+              .put("cores", new JsonObject(args[3]))
+              .put("locus", args[1].equals("-") ? null : Profile.summarize(Path.of(args[1])))
+              .encode());
+    } else if ((args.length == 4 || args.length == 5) && args[0].equals("report")) {
+      report(Path.of(args[1]), Path.of(args[2]), args[3], args.length == 5 ? Path.of(args[4]) : null);
     } else {
       System.err.println(
           "usage: BenchReport gatling RUN_DIR REQUEST SCENARIO SYSTEM GROUP [RECORDS_PER_REQUEST]\n"
-              + "       BenchReport report RESULTS_JSONL META_JSON OUT_PREFIX");
+              + "       BenchReport profile JFR_FILE SCENARIO CORES_JSON\n"
+              + "       BenchReport report RESULTS_JSONL META_JSON OUT_PREFIX [PROFILES_JSONL]");
       System.exit(2);
     }
   }
@@ -130,19 +143,54 @@ public final class BenchReport {
   }
 
   /** Writes the JSON, Markdown and chart of one benchmark run. */
-  static void report(Path resultsJsonl, Path metaJson, String outPrefix) throws IOException {
-    JsonArray figures = new JsonArray();
-    for (String line : Files.readAllLines(resultsJsonl, StandardCharsets.UTF_8)) {
-      if (!line.isBlank()) {
-        figures.add(new JsonObject(line));
-      }
-    }
+  static void report(Path resultsJsonl, Path metaJson, String outPrefix, Path profilesJsonl) throws IOException {
+    JsonArray figures = jsonLines(resultsJsonl);
+    JsonArray profiles = profilesJsonl == null ? new JsonArray() : jsonLines(profilesJsonl);
     JsonObject meta = new JsonObject(Files.readString(metaJson, StandardCharsets.UTF_8));
-    JsonObject all = meta.copy().put("figures", figures).put("comparisons", comparisons(figures));
+    JsonObject all =
+        meta.copy().put("figures", figures).put("comparisons", comparisons(figures)).put("profiles", profiles);
     Files.writeString(Path.of(outPrefix + ".json"), all.encodePrettily() + "\n", StandardCharsets.UTF_8);
     Path chart = Path.of(outPrefix + ".png");
     chart(figures, chart);
-    Files.writeString(Path.of(outPrefix + ".md"), markdown(meta, figures, all.getJsonArray("comparisons"), chart), StandardCharsets.UTF_8);
+    String md = markdown(meta, figures, all.getJsonArray("comparisons"), chart) + cpu(profiles);
+    Files.writeString(Path.of(outPrefix + ".md"), md, StandardCharsets.UTF_8);
+  }
+
+  private static JsonArray jsonLines(Path file) throws IOException {
+    JsonArray lines = new JsonArray();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      if (!line.isBlank()) {
+        lines.add(new JsonObject(line));
+      }
+    }
+    return lines;
+  }
+
+  /** Where the CPU went, per profiled scenario: cores per process, then the Locus JVM's parts. */
+  static String cpu(JsonArray profiles) {
+    if (profiles.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("\n## Where the CPU goes\n\n");
+    md.append("Cores used by each process while the scenario ran (from /proc, 2 cores in all), then the ")
+        .append("Locus JVM's CPU samples (JFR) by the part of the code they were in.\n\n");
+    profiles.forEach(
+        entry -> {
+          JsonObject p = (JsonObject) entry;
+          List<String> cores = new ArrayList<>();
+          p.getJsonObject("cores").forEach(core -> cores.add(core.getKey() + " " + core.getValue()));
+          md.append("- **").append(p.getString("scenario")).append("**: cores ").append(String.join(", ", cores));
+          JsonObject locus = p.getJsonObject("locus");
+          if (locus != null) {
+            List<String> parts = new ArrayList<>();
+            locus.getJsonObject("shares").forEach(share -> parts.add(share.getKey() + " " + share.getValue() + "%"));
+            md.append(". Locus JVM (").append(locus.getInteger("samples")).append(" samples, GC pauses ")
+                .append(locus.getValue("gcPauseMsPerSecond")).append(" ms/s): ")
+                .append(String.join(", ", parts.subList(0, Math.min(8, parts.size()))));
+          }
+          md.append(".\n");
+        });
+    return md.toString();
   }
 
   static JsonArray comparisons(JsonArray figures) {
@@ -220,15 +268,17 @@ public final class BenchReport {
     return md.toString();
   }
 
-  /** Two bar charts, one above the other: records/s and p99 per scenario, log scale. */
+  /** Two bar charts, one above the other: records/s and p99 per scenario, log scale, a colour per system. */
   static void chart(JsonArray figures, Path png) throws IOException {
     DefaultCategoryDataset throughput = new DefaultCategoryDataset();
     DefaultCategoryDataset p99 = new DefaultCategoryDataset();
+    List<String> systems = new ArrayList<>();
     figures.forEach(
         figure -> {
           JsonObject f = (JsonObject) figure;
-          throughput.addValue(Math.max(1, recordsPerSecond(f)), f.getString("system"), f.getString("scenario"));
-          p99.addValue(Math.max(0.1, f.getDouble("p99Ms")), f.getString("system"), f.getString("scenario"));
+          throughput.addValue(Math.max(1, recordsPerSecond(f)), "records/s", f.getString("scenario"));
+          p99.addValue(Math.max(0.1, f.getDouble("p99Ms")), "p99 ms", f.getString("scenario"));
+          systems.add(f.getString("system"));
         });
     int width = 1400;
     int height = 1300;
@@ -237,24 +287,52 @@ public final class BenchReport {
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, width, height);
-    bars("Throughput (records/s, log scale; higher is better)", "records/s", throughput)
+    bars("Throughput (records/s, log scale; higher is better)", "records/s", throughput, systems)
         .draw(g, new Rectangle2D.Double(0, 0, width, height / 2.0));
-    bars("p99 latency (ms, log scale; lower is better)", "ms", p99)
+    bars("p99 latency (ms, log scale; lower is better)", "ms", p99, systems)
         .draw(g, new Rectangle2D.Double(0, height / 2.0, width, height / 2.0));
     g.dispose();
     ImageIO.write(image, "png", png.toFile());
   }
 
-  private static JFreeChart bars(String title, String axis, DefaultCategoryDataset data) {
-    JFreeChart chart = ChartFactory.createBarChart(title, null, axis, data, PlotOrientation.VERTICAL, true, false, false);
+  private static final Color[] PALETTE = {
+    new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
+    new Color(0x9467bd), new Color(0x8c564b), new Color(0x17becf)
+  };
+
+  private static JFreeChart bars(String title, String axis, DefaultCategoryDataset data, List<String> systems) {
+    JFreeChart chart = ChartFactory.createBarChart(title, null, axis, data, PlotOrientation.VERTICAL, false, false, false);
     CategoryPlot plot = chart.getCategoryPlot();
-    LogarithmicAxis log = new LogarithmicAxis(axis);
-    log.setAllowNegativesFlag(false);
+    List<String> distinct = systems.stream().distinct().toList();
+    BarRenderer renderer =
+        new BarRenderer() {
+          @Override
+          public java.awt.Paint getItemPaint(int row, int column) {
+            return PALETTE[distinct.indexOf(systems.get(column)) % PALETTE.length];
+          }
+        };
+    renderer.setIncludeBaseInRange(false); // a log axis has no zero to start the bars from
+    renderer.setBase(0.1);
+    renderer.setShadowVisible(false);
+    renderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+    renderer.setDefaultItemLabelGenerator(
+        new org.jfree.chart.labels.StandardCategoryItemLabelGenerator("{2}", new java.text.DecimalFormat("#,##0.#")));
+    renderer.setDefaultItemLabelsVisible(true);
+    plot.setRenderer(renderer);
+    LogAxis log = new LogAxis(axis);
+    log.setSmallestValue(0.1);
+    log.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.#"));
     plot.setRangeAxis(log);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.GRAY);
     plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
     plot.getDomainAxis().setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    org.jfree.chart.LegendItemCollection legend = new org.jfree.chart.LegendItemCollection();
+    for (int i = 0; i < distinct.size(); i++) {
+      legend.add(new org.jfree.chart.LegendItem(distinct.get(i), PALETTE[i % PALETTE.length]));
+    }
+    plot.setFixedLegendItems(legend);
+    chart.addLegend(new org.jfree.chart.title.LegendTitle(plot));
     chart.setBackgroundPaint(Color.WHITE);
     return chart;
   }

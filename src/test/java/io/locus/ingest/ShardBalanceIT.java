@@ -1,0 +1,79 @@
+package io.locus.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.locus.support.Eventually;
+import io.locus.support.TestNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Writers share the shard queues: two writers are each active on half of them")
+class ShardBalanceIT {
+  private static final String PREFIX = "locus.balance";
+
+  @Test
+  void twoWritersSplitTheShards() {
+    Map<String, String> env =
+        Map.of("LOCUS_RABBITMQ_NAME_PREFIX", PREFIX, "LOCUS_INSTANCES_WRITER", "2", "LOCUS_RABBITMQ_SHARDS", "4");
+    try (TestNode node = TestNode.start(env)) {
+      Map<String, String> active =
+          Eventually.await(
+              Duration.ofSeconds(30),
+              ShardBalanceIT::activeConsumers,
+              byQueue -> byQueue.size() == 4 && byQueue.values().stream().distinct().count() == 2);
+      assertThat(active.values().stream().filter(channel -> channel.equals(active.get(PREFIX + ".shard.0"))).count())
+          .as("shards per writer")
+          .isEqualTo(2);
+
+      // After the hand-over, writes still go through on every shard.
+      String layer = node.http.newLayer("it.balance.");
+      for (int i = 0; i < 16; i++) {
+        String body = "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + i + ",1]}}";
+        assertThat(node.http.put("/0.1/records/" + layer + "/r" + i + ".json", body).status()).isEqualTo(202);
+      }
+      for (int i = 0; i < 16; i++) {
+        node.http.awaitStatus("/0.1/records/" + layer + "/r" + i + ".json", 200);
+      }
+    }
+  }
+
+  /** Shard queue → the channel of its active consumer, from the broker's own list. */
+  private static Map<String, String> activeConsumers() {
+    Map<String, String> byQueue = new HashMap<>();
+    for (String line : rabbitmqctl("list_consumers", "queue_name", "channel_pid", "active", "--quiet").split("\n")) {
+      String[] fields = line.trim().split("\\s+");
+      if (fields.length >= 3 && fields[0].startsWith(PREFIX + ".shard.") && fields[2].equals("true")) {
+        byQueue.put(fields[0], fields[1]);
+      }
+    }
+    return byQueue;
+  }
+
+  private static String rabbitmqctl(String... args) {
+    String[] command = new String[args.length + 3];
+    command[0] = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+    command[1] = "-n";
+    command[2] = "locus@localhost";
+    System.arraycopy(args, 0, command, 3, args.length);
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try (InputStream out = process.getInputStream()) {
+        String text = new String(out.readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return text;
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
