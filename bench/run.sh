@@ -24,7 +24,12 @@ LOCUS_PORT=${LOCUS_PORT:-8095}
 BASELINE_PORT=${BASELINE_PORT:-8090}
 LOCUS_URL=http://127.0.0.1:$LOCUS_PORT
 BASELINE_URL=http://127.0.0.1:$BASELINE_PORT
-LAYER=bench.points
+# Fresh layers each run, so that the queries always see exactly the loaded dataset: the
+# dataset and the 90/10 mix use LAYER, the ingest scenarios INGEST_LAYER; both are deleted
+# (purged in the background) at the end.
+RUN_ID=$(date -u +%Y%m%d%H%M%S)
+LAYER=bench.points.$RUN_ID
+INGEST_LAYER=bench.ingest.$RUN_ID
 DATE=$(date -u +%Y-%m-%d)
 WORK=$ROOT/target/bench
 RESULTS=$WORK/results.jsonl
@@ -39,7 +44,12 @@ started=$(date +%s)
 say() { echo "[bench $(( $(date +%s) - started ))s] $*" >&2; }
 
 cleanup() {
-  [[ -n "${locus_pid:-}" ]] && kill "$locus_pid" 2>/dev/null || true
+  if [[ -n "${locus_pid:-}" ]]; then
+    for layer in "$LAYER" "$INGEST_LAYER"; do
+      scripts/signed-curl -X DELETE "$LOCUS_URL/0.1/layers/$layer.json" > /dev/null 2>&1 || true
+    done
+    kill "$locus_pid" 2>/dev/null || true
+  fi
   [[ -n "${baseline_pid:-}" ]] && kill "$baseline_pid" 2>/dev/null || true
   bench/services.sh down >/dev/null 2>&1 || true
 }
@@ -62,6 +72,16 @@ drain() { # waits until the writers have emptied the bench node's queues, 10 min
   done
 }
 
+settle() { # flushes Cassandra and waits for its compactions, so that they do not run under a scenario
+  scripts/services.sh nodetool flush > /dev/null 2>&1 || true
+  local deadline=$(( $(date +%s) + 300 ))
+  while (( $(date +%s) < deadline )); do
+    scripts/services.sh nodetool compactionstats 2>/dev/null | grep -q 'pending tasks *0' && return
+    sleep 3
+  done
+  say "Cassandra compactions still pending after 5 min; going on"
+}
+
 baselines_java() { java -cp "bench/baselines/target/classes:$(cat bench/baselines/target/classpath.txt)" "$@"; }
 
 # gatling SIMULATION BASE_URL -Dk=v… : runs one simulation; prints its report directory
@@ -71,7 +91,7 @@ gatling() {
   local before after
   before=$(ls -1 loadtest/target/gatling 2>/dev/null | sort)
   (cd loadtest && $MVN gatling:test -Dgatling.simulationClass=io.locus.loadtest.$simulation \
-      -DbaseUrl="$url" -Dlayer="$LAYER" -Drecords="$RECORDS" -DmaxP99Ms=60000 -DmaxErrorPercent=100 "$@" \
+      -DbaseUrl="$url" -Drecords="$RECORDS" -DmaxP99Ms=60000 -DmaxErrorPercent=100 "$@" \
       > "$WORK/$simulation.log" 2>&1) || say "$simulation ended with failed assertions (figures are kept)"
   after=$(ls -1 loadtest/target/gatling | sort)
   echo "$ROOT/loadtest/target/gatling/$(comm -13 <(echo "$before") <(echo "$after") | tail -1)"
@@ -109,7 +129,7 @@ profile() {
     declare -A before
     for p in "${PROCESSES[@]}"; do before[$p]=$(ticks $(pids "$p")); done
     local t0; t0=$(date +%s%N)
-    [[ $2 == jfr ]] && jcmd "$locus_pid" JFR.start name=bench settings=profile filename="$file.jfr" > /dev/null
+    [[ $2 == jfr ]] && jcmd "$locus_pid" JFR.start name=bench settings=default filename="$file.jfr" > /dev/null
     sleep $(( DURATION - 17 ))
     [[ $2 == jfr ]] && jcmd "$locus_pid" JFR.stop name=bench > /dev/null
     local elapsed=$(( $(date +%s%N) - t0 )) hz; hz=$(getconf CLK_TCK)
@@ -156,11 +176,14 @@ say "dataset: $RECORDS points, seed $SEED, into Locus, Redis and PostGIS"
 (cd loadtest && $MVN exec:java -Dexec.mainClass=io.locus.loadtest.ExportDataset -Dexec.classpathScope=test \
     -Dexec.args="$WORK/points.csv" -Dseed=$SEED -Drecords="$RECORDS")
 baselines_java io.locus.bench.LoadBaselines --csv "$WORK/points.csv" --redis 127.0.0.1:6390 --postgres 127.0.0.1:5440/bench >&2
-gatling DatasetLoadSimulation "$LOCUS_URL" -Dseed=$SEED -Dusers=8 > /dev/null
+gatling DatasetLoadSimulation "$LOCUS_URL" -Dlayer="$LAYER" -Dseed=$SEED -Dusers=8 > /dev/null
 drain
+settle
 
-say "warm-up (not recorded)"
-gatling NearbySimulation "$LOCUS_URL" -DradiiKm=0.5,1,5,10 -Dusers="$USERS" -Dduration=15 > /dev/null
+say "warm-up (not recorded): the JIT compilers and Cassandra's caches (read-only: the layer stays as Redis and PostGIS have it)"
+gatling NearbySimulation "$LOCUS_URL" -Dlayer="$LAYER" -DradiiKm=0.5,1,5,10 -Dusers="$USERS" -Dduration=30 > /dev/null
+gatling NearbySimulation "$LOCUS_URL" -Dlayer="$LAYER" -Dknn=true -Dusers="$USERS" -Dduration=15 > /dev/null
+settle
 gatling NearbySimulation "$BASELINE_URL" -Dtarget=redis -DradiiKm=1 -Dusers="$USERS" -Dduration=5 > /dev/null
 gatling NearbySimulation "$BASELINE_URL" -Dtarget=postgis -DradiiKm=1 -Dusers="$USERS" -Dduration=5 > /dev/null
 
@@ -174,7 +197,7 @@ say "nearby, radius mix 0.5/1/5/10 km, limit 20: Locus, Redis, PostGIS"
 for target in locus redis postgis; do
   url=$LOCUS_URL; jfr=jfr; [[ $target != locus ]] && url=$BASELINE_URL && jfr=-
   profile "nearby mix: $target" $jfr
-  run=$(gatling NearbySimulation "$url" -Dtarget=$target -DradiiKm=0.5,1,5,10 -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION")
+  run=$(gatling NearbySimulation "$url" -Dlayer="$LAYER" -Dtarget=$target -DradiiKm=0.5,1,5,10 -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION")
   profiled
   case $target in
     locus) record "$run" "nearby mix limit=20" "nearby mix" "locus" "nearby" ;;
@@ -187,7 +210,7 @@ say "k-nearest 20: Locus, Redis, PostGIS"
 for target in locus redis postgis; do
   url=$LOCUS_URL; jfr=jfr; [[ $target != locus ]] && url=$BASELINE_URL && jfr=-
   profile "k-nearest: $target" $jfr
-  run=$(gatling NearbySimulation "$url" -Dtarget=$target -Dknn=true -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION")
+  run=$(gatling NearbySimulation "$url" -Dlayer="$LAYER" -Dtarget=$target -Dknn=true -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION")
   profiled
   case $target in
     locus) record "$run" "nearby knn limit=20" "k-nearest" "locus" "nearby" ;;
@@ -196,28 +219,37 @@ for target in locus redis postgis; do
   esac
 done
 
-say "90/10 read/write mix"
+say "90/10 read/write mix (after a warm-up of its own: its writes move records, so it runs after the nearby comparisons)"
+gatling MixedSimulation "$LOCUS_URL" -Dlayer="$LAYER" -Dusers="$USERS" -Dduration=20 > /dev/null
+drain
+settle
 profile "90/10 mix" jfr
-run=$(gatling MixedSimulation "$LOCUS_URL" -Dusers="$USERS" -Dduration="$DURATION")
+run=$(gatling MixedSimulation "$LOCUS_URL" -Dlayer="$LAYER" -Dusers="$USERS" -Dduration="$DURATION")
 profiled
 record "$run" "mix read by id" "read by id" "locus" "mix"
 record "$run" "mix nearby" "mix nearby" "locus" "mix"
 record "$run" "mix write" "mix write" "locus" "mix"
 drain
+settle
 
 say "ingest: one record per PUT, then 100 per POST"
 profile "ingest single" jfr
-run=$(gatling IngestSimulation "$LOCUS_URL" -Dusers=64 -Dduration="$DURATION")
+run=$(gatling IngestSimulation "$LOCUS_URL" -Dlayer="$INGEST_LAYER" -Dusers=64 -Dduration="$DURATION")
 profiled
 record "$run" "PUT record" "ingest single" "locus" "write"
 drain
+settle
 profile "ingest bulk" jfr
-run=$(gatling IngestSimulation "$LOCUS_URL" -Dusers=16 -Dbatch=100 -Dduration="$DURATION")
+run=$(gatling IngestSimulation "$LOCUS_URL" -Dlayer="$INGEST_LAYER" -Dusers=16 -Dbatch=100 -Dduration="$DURATION")
 profiled
 record "$run" "POST 100 records" "ingest bulk" "locus" "write" 100
 drain
 
 say "write-path limits without HTTP: RabbitMQ publish + confirm, Cassandra insert"
+for layer in "$LAYER" "$INGEST_LAYER"; do
+  scripts/signed-curl -X DELETE "$LOCUS_URL/0.1/layers/$layer.json" > /dev/null
+done
+drain
 kill "$locus_pid"; wait "$locus_pid" 2>/dev/null || true; locus_pid=
 baselines_java io.locus.bench.WritePathProbe --seconds "$DURATION" --inflight 64 \
   --rabbitmq 127.0.0.1:5672 --cassandra 127.0.0.1:9042 --out "$WORK/probe.jsonl" >&2
