@@ -130,25 +130,31 @@ public final class SpatialSearch {
                   }
                 }
               }
-              List<IndexRange> ordered = new ArrayList<>(all);
-              if (nearestFirst) {
-                ordered.sort(Comparator.comparingDouble(collector::nearestPossible));
+              List<Bounded> ordered = new ArrayList<>(all.size());
+              for (IndexRange range : all) {
+                ordered.add(new Bounded(range, nearestFirst ? collector.nearestPossible(range) : 0));
               }
-              return readAll(layer, ordered, 0, collector, nearestFirst);
+              if (nearestFirst) {
+                ordered.sort(Comparator.comparingDouble(Bounded::nearest));
+              }
+              return readAll(layer, ordered, 0, collector);
             });
   }
 
-  private Future<Void> readAll(
-      String layer, List<IndexRange> ranges, int from, Collector collector, boolean nearestFirst) {
-    if (from >= ranges.size() || nearestFirst && collector.cannotImprove(collector.nearestPossible(ranges.get(from)))) {
+  /** A range to read and the nearest any of its records can be (0 when unknown). */
+  private record Bounded(IndexRange range, double nearest) {}
+
+  private Future<Void> readAll(String layer, List<Bounded> ranges, int from, Collector collector) {
+    if (from >= ranges.size() || collector.cannotImprove(ranges.get(from).nearest())) {
       return Future.succeededFuture();
     }
     int to = Math.min(ranges.size(), from + PARALLEL_READS);
     List<Future<Void>> reads = new ArrayList<>();
-    for (IndexRange range : ranges.subList(from, to)) {
+    for (Bounded bounded : ranges.subList(from, to)) {
+      IndexRange range = bounded.range();
       reads.add(index.scan(layer, range.partition(), range.min(), range.max(), collector::offer));
     }
-    return Future.all(reads).compose(v -> readAll(layer, ranges, to, collector, nearestFirst));
+    return Future.all(reads).compose(v -> readAll(layer, ranges, to, collector));
   }
 
   private record Candidate(double key, String id, double distance, IndexReader.Entry entry) {}
