@@ -1,5 +1,7 @@
 package io.locus.http;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.locus.support.RunningNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.locus.auth.AuthSettings;
@@ -11,7 +13,6 @@ import io.locus.support.Eventually;
 import io.locus.support.Http;
 import io.locus.support.Http.Response;
 import io.locus.support.OAuthClient;
-import io.locus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -24,8 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -34,19 +33,7 @@ import org.junit.jupiter.api.Test;
 class AuthIT {
   private static final String ADMIN_KEY = AuthSettings.DEVELOPMENT_ADMIN_KEY;
   private static final String POINT = "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[-122.4,37.7]}}";
-  private static TestNode node;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    http = node.http;
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension static final RunningNode NODE = new RunningNode();
 
   /** A new consumer made through the admin surface: {key, secret, …}. */
   private static JsonObject newConsumer(JsonObject body) {
@@ -56,18 +43,18 @@ class AuthIT {
   }
 
   private static Http as(JsonObject consumer) {
-    return http.as(consumer.getString("key"), consumer.getString("secret"));
+    return NODE.http().as(consumer.getString("key"), consumer.getString("secret"));
   }
 
   private static Response admin(String method, String path, String body, String key) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(http.base() + path))
+        HttpRequest.newBuilder(URI.create(NODE.http().base() + path))
             .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body))
             .header("Content-Type", "application/json");
     if (key != null) {
       request.header("Authorization", "Bearer " + key);
     }
-    return http.exchange(request.build());
+    return NODE.http().exchange(request.build());
   }
 
   /**
@@ -75,7 +62,7 @@ class AuthIT {
    * correct client library will not produce (stale timestamps, missing parameters…).
    */
   private static Response crafted(String method, String path, Map<String, String> oauth, String secret) {
-    String url = http.base() + path;
+    String url = NODE.http().base() + path;
     URI uri = URI.create(url);
     List<Param> params = new ArrayList<>();
     oauth.forEach((name, value) -> params.add(new Param(name, value)));
@@ -85,7 +72,7 @@ class AuthIT {
     StringBuilder header = new StringBuilder("OAuth ");
     oauth.forEach((name, value) -> header.append(name).append("=\"").append(OAuthSignature.percentEncode(value)).append("\", "));
     header.append("oauth_signature=\"").append(OAuthSignature.percentEncode(OAuthSignature.hmacSha1(base, secret, ""))).append('"');
-    return http.exchange(HttpRequest.newBuilder(uri).method(method, BodyPublishers.noBody()).header("Authorization", header.toString()).build());
+    return NODE.http().exchange(HttpRequest.newBuilder(uri).method(method, BodyPublishers.noBody()).header("Authorization", header.toString()).build());
   }
 
   private static Map<String, String> oauth(long timestamp) {
@@ -103,11 +90,11 @@ class AuthIT {
   }
 
   private static Response send(String method, String path, String authorization) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(http.base() + path)).method(method, BodyPublishers.noBody());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(NODE.http().base() + path)).method(method, BodyPublishers.noBody());
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    return http.exchange(request.build());
+    return NODE.http().exchange(request.build());
   }
 
   @Nested
@@ -116,7 +103,7 @@ class AuthIT {
     @Test
     @DisplayName("no credentials: 401 with WWW-Authenticate: OAuth and a JSON error")
     void missing() {
-      Response response = http.unsigned().get("/0.1/layers");
+      Response response = NODE.http().unsigned().get("/0.1/layers");
       assertThat(response.status()).isEqualTo(401);
       assertThat(response.header("WWW-Authenticate")).startsWith("OAuth");
       assertThat(response.json().getInteger("code")).isEqualTo(401);
@@ -127,9 +114,9 @@ class AuthIT {
     void everyRouteIsCovered() {
       Router router =
           HttpVerticle.router(
-              node.vertx(),
-              new Api(node.vertx(), HttpSettings.from(node.config.getJsonObject(ConfigKeys.HTTP))),
-              AuthSettings.from(node.config.getJsonObject(ConfigKeys.AUTH)),
+              NODE.node().vertx(),
+              new Api(NODE.node().vertx(), HttpSettings.from(NODE.node().config.getJsonObject(ConfigKeys.HTTP))),
+              AuthSettings.from(NODE.node().config.getJsonObject(ConfigKeys.AUTH)),
               ctx -> ctx.fail(500),
               true);
       List<String> checked = new ArrayList<>();
@@ -159,19 +146,19 @@ class AuthIT {
     @Test
     @DisplayName("a request signed by an independent OAuth library (ScribeJava) with a query is accepted")
     void independentLibrary() {
-      String layer = http.newLayer("it.auth.");
-      Response nearby = http.get("/0.1/records/" + layer + "/nearby/37.7,-122.4.json?radius=1000&limit=5&prop.name=a%20b");
+      String layer = NODE.http().newLayer("it.auth.");
+      Response nearby = NODE.http().get("/0.1/records/" + layer + "/nearby/37.7,-122.4.json?radius=1000&limit=5&prop.name=a%20b");
       assertThat(nearby.status()).as(nearby.body()).isEqualTo(200);
     }
 
     @Test
     @DisplayName("a wrong secret, an unknown key, a changed query: 401")
     void wrongSignature() {
-      assertThat(http.as(Http.DEV_KEY, "not-the-secret").get("/0.1/layers").status()).isEqualTo(401);
-      Response unknown = http.as("no-such-consumer", "whatever-secret").get("/0.1/layers");
+      assertThat(NODE.http().as(Http.DEV_KEY, "not-the-secret").get("/0.1/layers").status()).isEqualTo(401);
+      Response unknown = NODE.http().as("no-such-consumer", "whatever-secret").get("/0.1/layers");
       assertThat(unknown.status()).isEqualTo(401);
       assertThat(unknown.json().getString("message")).contains("consumer");
-      String header = new OAuthClient(Http.DEV_KEY, Http.DEV_SECRET).authorization("GET", http.base() + "/0.1/layers?limit=5");
+      String header = new OAuthClient(Http.DEV_KEY, Http.DEV_SECRET).authorization("GET", NODE.http().base() + "/0.1/layers?limit=5");
       Response tampered = send("GET", "/0.1/layers?limit=6", header);
       assertThat(tampered.status()).isEqualTo(401);
       assertThat(tampered.json().getString("message")).isEqualTo("invalid signature");
@@ -188,7 +175,7 @@ class AuthIT {
     @Test
     @DisplayName("a replayed request (same nonce and timestamp): 401")
     void replay() {
-      String header = new OAuthClient(Http.DEV_KEY, Http.DEV_SECRET).authorization("GET", http.base() + "/0.1/layers");
+      String header = new OAuthClient(Http.DEV_KEY, Http.DEV_SECRET).authorization("GET", NODE.http().base() + "/0.1/layers");
       assertThat(send("GET", "/0.1/layers", header).status()).isEqualTo(200);
       Response replayed = send("GET", "/0.1/layers", header);
       assertThat(replayed.status()).isEqualTo(401);
@@ -215,17 +202,17 @@ class AuthIT {
     void formBody() {
       OAuthClient signer = new OAuthClient(Http.DEV_KEY, Http.DEV_SECRET);
       String path = "/0.1/layers/it.auth.form.json";
-      String header = signer.authorization("PUT", http.base() + path, Map.of("title", "a b"));
-      Response signed = http.exchange(form(path, "title=a+b", header));
+      String header = signer.authorization("PUT", NODE.http().base() + path, Map.of("title", "a b"));
+      Response signed = NODE.http().exchange(form(path, "title=a+b", header));
       // Signed correctly, it reaches the handler, which wants JSON.
       assertThat(signed.status()).isEqualTo(400);
       assertThat(signed.json().getString("message")).doesNotContain("signature");
-      String other = signer.authorization("PUT", http.base() + path, Map.of("title", "a b"));
-      assertThat(http.exchange(form(path, "title=a+c", other)).status()).isEqualTo(401);
+      String other = signer.authorization("PUT", NODE.http().base() + path, Map.of("title", "a b"));
+      assertThat(NODE.http().exchange(form(path, "title=a+c", other)).status()).isEqualTo(401);
     }
 
     private HttpRequest form(String path, String body, String header) {
-      return HttpRequest.newBuilder(URI.create(http.base() + path))
+      return HttpRequest.newBuilder(URI.create(NODE.http().base() + path))
           .PUT(BodyPublishers.ofString(body))
           .header("Content-Type", "application/x-www-form-urlencoded")
           .header("Authorization", header)
@@ -329,7 +316,7 @@ class AuthIT {
       assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 2L);
       Eventually.await(Duration.ofSeconds(5), () -> limited.get("/0.1/layers.json").status(), status -> status == 200);
       // Other consumers are not slowed by it.
-      assertThat(http.get("/0.1/layers.json").status()).isEqualTo(200);
+      assertThat(NODE.http().get("/0.1/layers.json").status()).isEqualTo(200);
     }
   }
 }

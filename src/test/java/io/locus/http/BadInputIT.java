@@ -1,10 +1,10 @@
 package io.locus.http;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.locus.support.RunningNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.locus.support.Http;
 import io.locus.support.Http.Response;
-import io.locus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -21,28 +21,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadInputIT {
   private static final String GOOD =
       "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1.5,2.5]},\"properties\":{}}";
-  private static TestNode node;
-  private static Http http;
+  @RegisterExtension static final RunningNode NODE = new RunningNode();
   private static String layer;
 
   @BeforeAll
   static void start() {
-    node = TestNode.start();
-    http = node.http;
     layer = "it.bad." + UUID.randomUUID().toString().substring(0, 8);
-    http.put("/0.1/layers/" + layer, "{}");
-    assertThat(http.put("/0.1/records/" + layer + "/keeper", GOOD).status()).isEqualTo(202);
-    http.awaitStatus("/0.1/records/" + layer + "/keeper", 200);
+    NODE.http().put("/0.1/layers/" + layer, "{}");
+    assertThat(NODE.http().put("/0.1/records/" + layer + "/keeper", GOOD).status()).isEqualTo(202);
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/keeper", 200);
   }
 
   @AfterAll
   static void stop() {
-    try {
-      JsonObject keeper = http.get("/0.1/records/" + layer + "/keeper").json();
-      assertThat(keeper.getJsonObject("geometry").getJsonArray("coordinates").encode()).isEqualTo("[1.5,2.5]");
-    } finally {
-      node.close();
-    }
+    JsonObject keeper = NODE.http().get("/0.1/records/" + layer + "/keeper").json();
+    assertThat(keeper.getJsonObject("geometry").getJsonArray("coordinates").encode()).isEqualTo("[1.5,2.5]");
   }
 
   static String point(String coordinates) {
@@ -80,7 +73,7 @@ class BadInputIT {
   @MethodSource("badRecordBodies")
   @DisplayName("a bad record body is refused with a JSON error")
   void badRecordBody(String why, String body, int status) {
-    Response response = http.put("/0.1/records/" + layer + "/keeper", body);
+    Response response = NODE.http().put("/0.1/records/" + layer + "/keeper", body);
     assertError(response, status);
   }
 
@@ -114,9 +107,9 @@ class BadInputIT {
   @DisplayName("a bad id or layer name is refused on PUT, GET and DELETE")
   void badName(String why, String pathTemplate) {
     String path = pathTemplate.replace("LAYER", layer);
-    assertError(http.put(path, GOOD), 400);
-    assertError(http.get(path), 400);
-    assertError(http.delete(path), 400);
+    assertError(NODE.http().put(path, GOOD), 400);
+    assertError(NODE.http().get(path), 400);
+    assertError(NODE.http().delete(path), 400);
   }
 
   static Stream<Arguments> badQueries() {
@@ -134,7 +127,7 @@ class BadInputIT {
   @MethodSource("badQueries")
   @DisplayName("a bad query parameter or cursor is refused with 400")
   void badQuery(String why, String pathTemplate) {
-    assertError(http.get(pathTemplate.replace("LAYER", layer)), 400);
+    assertError(NODE.http().get(pathTemplate.replace("LAYER", layer)), 400);
   }
 
   static Stream<Arguments> badBulkBodies() {
@@ -152,8 +145,8 @@ class BadInputIT {
   @MethodSource("badBulkBodies")
   @DisplayName("a bad bulk body is refused whole")
   void badBulk(String why, String body) {
-    assertError(http.post("/0.1/records/" + layer + ".json", body), 400);
-    assertThat(http.get("/0.1/records/" + layer + "/ok").status()).isEqualTo(404);
+    assertError(NODE.http().post("/0.1/records/" + layer + ".json", body), 400);
+    assertThat(NODE.http().get("/0.1/records/" + layer + "/ok").status()).isEqualTo(404);
   }
 
   static Stream<Arguments> badLayerBodies() {
@@ -169,16 +162,16 @@ class BadInputIT {
   @MethodSource("badLayerBodies")
   @DisplayName("a bad layer body is refused and the layer stays as it was")
   void badLayer(String why, String body) {
-    assertError(http.put("/0.1/layers/" + layer, body), 400);
-    assertThat(http.get("/0.1/layers/" + layer).json().getBoolean("public")).isFalse();
+    assertError(NODE.http().put("/0.1/layers/" + layer, body), 400);
+    assertThat(NODE.http().get("/0.1/layers/" + layer).json().getBoolean("public")).isFalse();
   }
 
   @org.junit.jupiter.api.Test
   @DisplayName("an unknown path or method answers a JSON 404 or 405")
   void unknownRoutes() {
-    assertError(http.get("/0.1/records/" + layer + "/%2E%2E"), 404);
-    assertError(http.get("/0.2/records/" + layer + "/keeper"), 404);
-    assertError(http.post("/0.1/records/" + layer + "/keeper", GOOD), 405);
+    assertError(NODE.http().get("/0.1/records/" + layer + "/%2E%2E"), 404);
+    assertError(NODE.http().get("/0.2/records/" + layer + "/keeper"), 404);
+    assertError(NODE.http().post("/0.1/records/" + layer + "/keeper", GOOD), 405);
   }
 
   private static void assertError(Response response, int status) {

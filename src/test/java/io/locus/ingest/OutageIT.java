@@ -1,16 +1,14 @@
 package io.locus.ingest;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.locus.support.RunningNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.locus.support.Eventually;
-import io.locus.support.Http;
 import io.locus.support.Http.Response;
 import io.locus.support.Services;
-import io.locus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -20,20 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 @DisplayName("Outages of RabbitMQ and Cassandra")
 class OutageIT {
-  private static TestNode node;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    http = node.http;
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
-
+  @RegisterExtension static final RunningNode NODE = new RunningNode();
 
   private static String feature(int lon, int lat) {
     return "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + lon + "," + lat + "]}}";
@@ -42,19 +27,19 @@ class OutageIT {
   @Test
   @DisplayName("with the broker down a write gets 503 in under 2 s; once it is back writes succeed again")
   void brokerOutage() {
-    String layer = http.newLayer("it.out.");
-    assertThat(http.put("/0.1/records/" + layer + "/before", feature(1, 1)).status()).isEqualTo(202);
-    http.awaitStatus("/0.1/records/" + layer + "/before", 200);
+    String layer = NODE.http().newLayer("it.out.");
+    assertThat(NODE.http().put("/0.1/records/" + layer + "/before", feature(1, 1)).status()).isEqualTo(202);
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/before", 200);
 
     Services.run("rabbitmq-down");
     try {
       long started = System.nanoTime();
-      Response refused = http.put("/0.1/records/" + layer + "/during", feature(2, 2));
+      Response refused = NODE.http().put("/0.1/records/" + layer + "/during", feature(2, 2));
       long elapsedMs = (System.nanoTime() - started) / 1_000_000;
       assertThat(refused.status()).isEqualTo(503);
       assertThat(refused.json().getInteger("code")).isEqualTo(503);
       assertThat(elapsedMs).as("time to answer 503").isLessThan(2_000);
-      Response health = http.get("/health");
+      Response health = NODE.http().get("/health");
       assertThat(health.status()).isEqualTo(503);
       assertThat(health.json().getString("rabbitmq")).isEqualTo("down");
     } finally {
@@ -62,29 +47,29 @@ class OutageIT {
     }
 
     Eventually.await(Duration.ofSeconds(60),
-        () -> http.put("/0.1/records/" + layer + "/after", feature(3, 3)).status(), s -> s == 202);
-    http.awaitStatus("/0.1/records/" + layer + "/after", 200);
-    assertThat(http.get("/0.1/records/" + layer + "/before").status()).isEqualTo(200);
-    Eventually.await(Duration.ofSeconds(30), () -> http.get("/health").status(), s -> s == 200);
+        () -> NODE.http().put("/0.1/records/" + layer + "/after", feature(3, 3)).status(), s -> s == 202);
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/after", 200);
+    assertThat(NODE.http().get("/0.1/records/" + layer + "/before").status()).isEqualTo(200);
+    Eventually.await(Duration.ofSeconds(30), () -> NODE.http().get("/health").status(), s -> s == 200);
   }
 
   @Test
   @DisplayName("with Cassandra down writes are still accepted; once it is back the backlog drains intact")
   void cassandraOutage() {
-    String layer = http.newLayer("it.out.");
-    assertThat(http.put("/0.1/records/" + layer + "/r0", feature(0, 0)).status()).isEqualTo(202);
-    http.awaitStatus("/0.1/records/" + layer + "/r0", 200);
+    String layer = NODE.http().newLayer("it.out.");
+    assertThat(NODE.http().put("/0.1/records/" + layer + "/r0", feature(0, 0)).status()).isEqualTo(202);
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/r0", 200);
 
     int accepted = 30;
     Services.run("cassandra-down");
     try {
       for (int i = 1; i <= accepted; i++) {
-        Response put = http.put("/0.1/records/" + layer + "/r" + i, feature(i, i));
+        Response put = NODE.http().put("/0.1/records/" + layer + "/r" + i, feature(i, i));
         assertThat(put.status()).as("write %d during the outage: %s", i, put.body()).isEqualTo(202);
       }
-      Response moved = http.put("/0.1/records/" + layer + "/r0", feature(100, 50));
+      Response moved = NODE.http().put("/0.1/records/" + layer + "/r0", feature(100, 50));
       assertThat(moved.status()).isEqualTo(202);
-      Response health = http.get("/health");
+      Response health = NODE.http().get("/health");
       assertThat(health.status()).isEqualTo(503);
       assertThat(health.json().getString("cassandra")).isEqualTo("down");
     } finally {
@@ -94,10 +79,10 @@ class OutageIT {
     for (int i = 1; i <= accepted; i++) {
       String path = "/0.1/records/" + layer + "/r" + i;
       JsonObject record =
-          Eventually.await(Duration.ofSeconds(90), () -> http.get(path), r -> r.status() == 200).json();
+          Eventually.await(Duration.ofSeconds(90), () -> NODE.http().get(path), r -> r.status() == 200).json();
       assertThat(record.getJsonObject("geometry").getJsonArray("coordinates").getInteger(0)).isEqualTo(i);
     }
-    JsonObject moved = http.get("/0.1/records/" + layer + "/r0").json();
+    JsonObject moved = NODE.http().get("/0.1/records/" + layer + "/r0").json();
     assertThat(moved.getJsonObject("geometry").getJsonArray("coordinates").getInteger(0)).isEqualTo(100);
   }
 }

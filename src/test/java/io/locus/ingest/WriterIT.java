@@ -1,42 +1,32 @@
 package io.locus.ingest;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.locus.support.RunningNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.locus.common.Addresses;
 import io.locus.record.ExactJson;
 import io.locus.record.PointRecord;
 import io.locus.support.Eventually;
-import io.locus.support.Http;
-import io.locus.support.TestNode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Writers apply each operation once, newest wins, poison goes to the dead-letter queue")
 class WriterIT {
-  private static TestNode node;
-  private static Http http;
+  @RegisterExtension static final RunningNode NODE = new RunningNode();
   private static RabbitSettings rabbit;
 
   @BeforeAll
   static void start() {
-    node = TestNode.start();
-    http = node.http;
-    rabbit = RabbitSettings.from(node.config.getJsonObject("rabbitmq"));
+    rabbit = RabbitSettings.from(NODE.node().config.getJsonObject("rabbitmq"));
   }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
-
 
   private static WriteOp upsert(String layer, String id, int lon, long created, long acceptedMicros) {
     JsonObject feature =
@@ -47,36 +37,36 @@ class WriterIT {
   }
 
   private static void publish(WriteOp... ops) {
-    node.vertx().eventBus().request(Addresses.PUBLISH, new WriteBatch(java.util.List.of(ops))).await();
+    NODE.node().vertx().eventBus().request(Addresses.PUBLISH, new WriteBatch(java.util.List.of(ops))).await();
   }
 
   private static JsonObject history(String layer, String id) {
-    return http.get("/0.1/records/" + layer + "/" + id + "/history.json?limit=50").json();
+    return NODE.http().get("/0.1/records/" + layer + "/" + id + "/history.json?limit=50").json();
   }
 
   @Test
   @DisplayName("the same message delivered twice leaves one record and one history entry")
   void duplicateDelivery() {
-    String layer = http.newLayer("it.w.");
+    String layer = NODE.http().newLayer("it.w.");
     WriteOp op = upsert(layer, "dup", 7, 1_600_000_000L, 123_456L);
     publish(op, op);
     WriteOp marker = upsert(layer, "marker", 1, 1_600_000_000L, 1L);
     publish(marker);
-    http.awaitStatus("/0.1/records/" + layer + "/marker", 200);
-    http.awaitStatus("/0.1/records/" + layer + "/dup", 200);
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/marker", 200);
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/dup", 200);
     assertThat(history(layer, "dup").getJsonArray("geometries")).hasSize(1);
   }
 
   @Test
   @DisplayName("an older update arriving after a newer one leaves the newer position in place")
   void olderAfterNewer() {
-    String layer = http.newLayer("it.w.");
+    String layer = NODE.http().newLayer("it.w.");
     publish(upsert(layer, "r", 2, 1_600_000_200L, 0), upsert(layer, "r", 1, 1_600_000_100L, 0));
     JsonObject history =
         Eventually.await(Duration.ofSeconds(20), () -> history(layer, "r"),
             h -> h.getJsonArray("geometries", new JsonArray()).size() == 2);
     assertThat(history.getJsonArray("geometries").getJsonObject(0).getLong("created")).isEqualTo(1_600_000_200L);
-    JsonObject record = http.get("/0.1/records/" + layer + "/r").json();
+    JsonObject record = NODE.http().get("/0.1/records/" + layer + "/r").json();
     assertThat(record.getJsonObject("geometry").getJsonArray("coordinates").getInteger(0)).isEqualTo(2);
     assertThat(record.getLong("created")).isEqualTo(1_600_000_200L);
   }
@@ -84,25 +74,25 @@ class WriterIT {
   @Test
   @DisplayName("a write older than a delete does not bring the record back")
   void olderWriteAfterDelete() {
-    String layer = http.newLayer("it.w.");
+    String layer = NODE.http().newLayer("it.w.");
     long now = System.currentTimeMillis() * 1000L;
     publish(upsert(layer, "d", 3, 1_600_000_000L, 0), WriteOp.delete(layer, "d", now),
         upsert(layer, "d", 4, 1_600_000_001L, 0), upsert(layer, "after", 5, 1_600_000_000L, 0));
-    http.awaitStatus("/0.1/records/" + layer + "/after", 200);
-    Eventually.await(Duration.ofSeconds(20), () -> http.get("/0.1/records/" + layer + "/d").status(), s -> s == 404);
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/after", 200);
+    Eventually.await(Duration.ofSeconds(20), () -> NODE.http().get("/0.1/records/" + layer + "/d").status(), s -> s == 404);
   }
 
   @Test
   @DisplayName("a malformed message is dead-lettered with its reason and does not hold up its queue")
   void poisonMessage() {
     QueueTopology topology = new QueueTopology(rabbit);
-    RabbitMQClient client = RabbitMQClient.create(node.vertx(), rabbit.clientOptions());
+    RabbitMQClient client = RabbitMQClient.create(NODE.node().vertx(), rabbit.clientOptions());
     client.start().await();
     try {
       while (client.basicGet(topology.deadLetterQueue(), true).await() != null) {
         // drain dead letters of earlier runs
       }
-      String layer = http.newLayer("it.w.");
+      String layer = NODE.http().newLayer("it.w.");
       WriteOp after = upsert(layer, "after-poison", 1, 1_600_000_000L, 0);
       int shard = topology.shardOf(layer, "after-poison");
       client.basicPublish(topology.exchange(), QueueTopology.routingKey(shard), Buffer.buffer("not json {")).await();
@@ -113,7 +103,7 @@ class WriterIT {
               () -> client.basicGet(topology.deadLetterQueue(), true).await(), m -> m != null);
       assertThat(dead.body().toString()).isEqualTo("not json {");
       assertThat(String.valueOf(dead.properties().getHeaders().get("x-locus-error"))).contains("JSON");
-      http.awaitStatus("/0.1/records/" + layer + "/after-poison", 200);
+      NODE.http().awaitStatus("/0.1/records/" + layer + "/after-poison", 200);
     } finally {
       client.stop().await();
     }

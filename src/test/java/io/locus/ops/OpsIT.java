@@ -1,5 +1,7 @@
 package io.locus.ops;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.locus.support.RunningNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
@@ -10,7 +12,6 @@ import io.locus.support.Eventually;
 import io.locus.support.Http;
 import io.locus.support.Http.Response;
 import io.locus.support.OAuthClient;
-import io.locus.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,63 +21,49 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Health checks, metrics and request ids on a running node")
 class OpsIT {
   private static final String POINT = "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[2.35,48.85]}}";
-  private static TestNode node;
-  private static Http http;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start();
-    http = node.http;
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension static final RunningNode NODE = new RunningNode();
 
   @Test
   @DisplayName("/health/live and /health/ready answer 200 without credentials; ready names its checks")
   void health() {
-    Response live = http.unsigned().get("/health/live");
+    Response live = NODE.http().unsigned().get("/health/live");
     assertThat(live.status()).isEqualTo(200);
     assertThat(live.json().getString("status")).isEqualTo("UP");
-    Response ready = http.unsigned().awaitStatus("/health/ready", 200);
+    Response ready = NODE.http().unsigned().awaitStatus("/health/ready", 200);
     assertThat(ready.body()).contains("rabbitmq").contains("cassandra").contains("accepting");
   }
 
   @Test
   @DisplayName("a draining node is not ready, while still alive")
   void drainingIsNotReady() {
-    Lifecycle.startDraining(node.vertx());
+    Lifecycle.startDraining(NODE.node().vertx());
     try {
-      Response ready = http.unsigned().get("/health/ready");
+      Response ready = NODE.http().unsigned().get("/health/ready");
       assertThat(ready.status()).isEqualTo(503);
       assertThat(ready.json().getString("status")).isEqualTo("DOWN");
-      assertThat(http.unsigned().get("/health/live").status()).isEqualTo(200);
+      assertThat(NODE.http().unsigned().get("/health/live").status()).isEqualTo(200);
     } finally {
-      node.vertx().sharedData().getLocalMap("locus.lifecycle").clear();
+      NODE.node().vertx().sharedData().getLocalMap("locus.lifecycle").clear();
     }
   }
 
   @Test
   @DisplayName("/metrics: HTTP latency by route and status, event bus, publishes, writes, lag, queue depth, Cassandra timers")
   void metrics() {
-    String layer = http.newLayer("it.ops.");
-    assertThat(http.put("/0.1/records/" + layer + "/m1.json", POINT).status()).isEqualTo(202);
-    http.awaitStatus("/0.1/records/" + layer + "/m1.json", 200);
+    String layer = NODE.http().newLayer("it.ops.");
+    assertThat(NODE.http().put("/0.1/records/" + layer + "/m1.json", POINT).status()).isEqualTo(202);
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/m1.json", 200);
 
     String text =
         Eventually.await(
             Duration.ofSeconds(20),
-            () -> http.unsigned().get("/metrics").body(),
+            () -> NODE.http().unsigned().get("/metrics").body(),
             body -> body.contains("locus_queue_messages{") && body.contains("locus_write_lag_seconds_count"));
     assertThat(text).contains("vertx_http_server_response_time_seconds_bucket");
     assertThat(text).containsPattern("vertx_http_server_requests_total\\{[^}]*code=\"202\"[^}]*route=\"/0.1/records/:layer/:id\"");
@@ -99,8 +86,8 @@ class OpsIT {
   @Test
   @DisplayName("a request id is echoed, and travels with the write through the event bus into the queue message")
   void requestIdReachesTheQueue() throws Exception {
-    String layer = http.newLayer("it.ops.");
-    String url = http.base() + "/0.1/records/" + layer + "/r1.json";
+    String layer = NODE.http().newLayer("it.ops.");
+    String url = NODE.http().base() + "/0.1/records/" + layer + "/r1.json";
     ConnectionFactory factory = new ConnectionFactory();
     factory.setHost("127.0.0.1");
     try (Connection connection = factory.newConnection(); Channel channel = connection.createChannel()) {
@@ -111,7 +98,7 @@ class OpsIT {
       }
       String id = "it-" + System.nanoTime();
       Response put =
-          http.exchange(
+          NODE.http().exchange(
               HttpRequest.newBuilder(URI.create(url))
                   .PUT(HttpRequest.BodyPublishers.ofString(POINT))
                   .header("Content-Type", "application/json")
@@ -126,7 +113,7 @@ class OpsIT {
       assertThat(headers.get("x-locus-published-ms")).isInstanceOf(Long.class);
       assertThat(new JsonObject(new String(copy.getBody())).getString("id")).isEqualTo("r1");
     }
-    assertThat(http.get("/0.1/layers/" + layer + ".json").header("X-Request-Id")).matches("[0-9a-f]{32}");
+    assertThat(NODE.http().get("/0.1/layers/" + layer + ".json").header("X-Request-Id")).matches("[0-9a-f]{32}");
   }
 
   private static GetResponse get(Channel channel, String queue) {

@@ -1,11 +1,11 @@
 package io.locus.query;
 
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.locus.support.RunningNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.locus.support.Eventually;
-import io.locus.support.Http;
 import io.locus.support.Http.Response;
-import io.locus.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -26,8 +25,7 @@ import org.junit.jupiter.api.Test;
 class SpatialQueryIT {
   private static final long SEED = Long.getLong("locus.seed", 20261126L);
   private static final double R = 6_371_008.8;
-  private static TestNode node;
-  private static Http http;
+  @RegisterExtension static final RunningNode NODE = new RunningNode();
   private static String layer;
   private static final List<Point> POINTS = new ArrayList<>();
 
@@ -35,9 +33,7 @@ class SpatialQueryIT {
 
   @BeforeAll
   static void load() {
-    node = TestNode.start();
-    http = node.http;
-    layer = http.newLayer("it.geo.");
+    layer = NODE.http().newLayer("it.geo.");
     Random random = new Random(SEED);
     for (int i = 0; i < 700; i++) {
       double lat;
@@ -63,16 +59,11 @@ class SpatialQueryIT {
                 .put("geometry", new JsonObject().put("type", "Point").put("coordinates", new JsonArray().add(p.lon()).add(p.lat())))
                 .put("properties", new JsonObject().put("kind", p.kind()).put("n", Integer.parseInt(p.id().substring(1)) % 100)));
       }
-      assertThat(http.post("/0.1/records/" + layer, new JsonObject().put("type", "FeatureCollection").put("features", features)).status())
+      assertThat(NODE.http().post("/0.1/records/" + layer, new JsonObject().put("type", "FeatureCollection").put("features", features)).status())
           .isEqualTo(202);
     }
     Eventually.await(Duration.ofSeconds(60), () -> pageAll("/0.1/records/" + layer + "/within/-90,-180,90,180.json?limit=500").size(),
         n -> n == POINTS.size());
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   static double haversine(double lat1, double lon1, double lat2, double lon2) {
@@ -88,7 +79,7 @@ class SpatialQueryIT {
     List<JsonObject> all = new ArrayList<>();
     String cursor = null;
     for (int pages = 0; pages < 1_000; pages++) {
-      Response response = http.get(path + (cursor == null ? "" : "&cursor=" + cursor));
+      Response response = NODE.http().get(path + (cursor == null ? "" : "&cursor=" + cursor));
       assertThat(response.status()).as(response.body()).isEqualTo(200);
       JsonObject page = response.json();
       page.getJsonArray("features").forEach(f -> all.add((JsonObject) f));
@@ -147,7 +138,7 @@ class SpatialQueryIT {
   void kNearest() {
     double lat = 48.85;
     double lon = 2.35;
-    List<JsonObject> answer = http.get("/0.1/records/" + layer + "/nearby/48.85,2.35.json?limit=25").json()
+    List<JsonObject> answer = NODE.http().get("/0.1/records/" + layer + "/nearby/48.85,2.35.json?limit=25").json()
         .getJsonArray("features").stream().map(f -> (JsonObject) f).toList();
     List<Double> oracle = POINTS.stream().map(p -> haversine(lat, lon, p.lat(), p.lon())).sorted().limit(25).toList();
     assertThat(answer).hasSize(25);
@@ -179,7 +170,7 @@ class SpatialQueryIT {
         .put("coordinates", new JsonArray()
             .add(ring(2.25, 48.75, 2.45, 48.95))
             .add(ring(2.34, 48.84, 2.36, 48.86)));
-    JsonObject page = http.post("/0.1/records/" + layer + "/within.json?limit=500", polygon).json();
+    JsonObject page = NODE.http().post("/0.1/records/" + layer + "/within.json?limit=500", polygon).json();
     Set<String> expected = new HashSet<>();
     for (Point p : POINTS) {
       boolean outer = p.lon() > 2.25 && p.lon() < 2.45 && p.lat() > 48.75 && p.lat() < 48.95;
@@ -232,26 +223,26 @@ class SpatialQueryIT {
   @DisplayName("bad radius, limit or cursor answers 400; an unknown layer 404; an empty layer an empty page")
   void edgeCases() {
     String base = "/0.1/records/" + layer + "/nearby/10,10.json";
-    assertThat(http.get(base + "?radius=20016").status()).isEqualTo(400);
-    assertThat(http.get(base + "?radius=-1").status()).isEqualTo(400);
-    assertThat(http.get(base + "?radius=abc").status()).isEqualTo(400);
-    assertThat(http.get(base + "?limit=501").status()).isEqualTo(400);
-    assertThat(http.get(base + "?limit=0").status()).isEqualTo(400);
-    assertThat(http.get(base + "?cursor=garbage").status()).isEqualTo(400);
-    String foreign = http.get("/0.1/records/" + layer + "/nearby/48.85,2.35.json?limit=1").json().getString("next_cursor");
+    assertThat(NODE.http().get(base + "?radius=20016").status()).isEqualTo(400);
+    assertThat(NODE.http().get(base + "?radius=-1").status()).isEqualTo(400);
+    assertThat(NODE.http().get(base + "?radius=abc").status()).isEqualTo(400);
+    assertThat(NODE.http().get(base + "?limit=501").status()).isEqualTo(400);
+    assertThat(NODE.http().get(base + "?limit=0").status()).isEqualTo(400);
+    assertThat(NODE.http().get(base + "?cursor=garbage").status()).isEqualTo(400);
+    String foreign = NODE.http().get("/0.1/records/" + layer + "/nearby/48.85,2.35.json?limit=1").json().getString("next_cursor");
     assertThat(foreign).isNotNull();
-    Response wrongQuery = http.get(base + "?limit=1&cursor=" + foreign);
+    Response wrongQuery = NODE.http().get(base + "?limit=1&cursor=" + foreign);
     assertThat(wrongQuery.status()).isEqualTo(400);
     assertThat(wrongQuery.json().getString("message")).contains("cursor");
-    assertThat(http.get("/0.1/records/" + layer + "/nearby/91,10.json").status()).isEqualTo(400);
-    assertThat(http.get("/0.1/records/" + layer + "/within/10,10,5,20.json").status()).isEqualTo(400);
-    assertThat(http.post("/0.1/records/" + layer + "/within.json", "{\"type\":\"Point\",\"coordinates\":[1,2]}").status()).isEqualTo(400);
-    assertThat(http.get("/0.1/records/no.such.layer/nearby/10,10.json").status()).isEqualTo(404);
-    String empty = http.newLayer("it.empty.");
-    JsonObject none = http.get("/0.1/records/" + empty + "/nearby/10,10.json?radius=1000").json();
+    assertThat(NODE.http().get("/0.1/records/" + layer + "/nearby/91,10.json").status()).isEqualTo(400);
+    assertThat(NODE.http().get("/0.1/records/" + layer + "/within/10,10,5,20.json").status()).isEqualTo(400);
+    assertThat(NODE.http().post("/0.1/records/" + layer + "/within.json", "{\"type\":\"Point\",\"coordinates\":[1,2]}").status()).isEqualTo(400);
+    assertThat(NODE.http().get("/0.1/records/no.such.layer/nearby/10,10.json").status()).isEqualTo(404);
+    String empty = NODE.http().newLayer("it.empty.");
+    JsonObject none = NODE.http().get("/0.1/records/" + empty + "/nearby/10,10.json?radius=1000").json();
     assertThat(none.getJsonArray("features")).isEmpty();
     assertThat(none.getValue("next_cursor")).isNull();
-    JsonObject noneKnn = http.get("/0.1/records/" + empty + "/nearby/10,10.json").json();
+    JsonObject noneKnn = NODE.http().get("/0.1/records/" + empty + "/nearby/10,10.json").json();
     assertThat(noneKnn.getJsonArray("features")).isEmpty();
   }
 }
