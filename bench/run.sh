@@ -193,31 +193,29 @@ run=$(gatling CeilingSimulation "$BASELINE_URL" -Dusers="$USERS" -Dduration="$DU
 profiled
 record "$run" "ceiling" "HTTP ceiling" "vertx" "http"
 
+# nearby_on_each PROFILE REQUEST LOCUS_SCENARIO REDIS_SCENARIO POSTGIS_SCENARIO -Dk=v…: one
+# NearbySimulation per target (Locus, then Redis and PostGIS behind the baseline server), with
+# the same queries, each profiled and recorded under its scenario name
+nearby_on_each() {
+  local label=$1 request=$2
+  local -A scenario=([locus]=$3 [redis]=$4 [postgis]=$5)
+  shift 5
+  local target url jfr run
+  for target in locus redis postgis; do
+    url=$LOCUS_URL; jfr=jfr
+    [[ $target != locus ]] && url=$BASELINE_URL && jfr=-
+    profile "$label: $target" $jfr
+    run=$(gatling NearbySimulation "$url" -Dlayer="$LAYER" -Dtarget=$target -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION" "$@")
+    profiled
+    record "$run" "$request" "${scenario[$target]}" "$target" "nearby"
+  done
+}
+
 say "nearby, radius mix 0.5/1/5/10 km, limit 20: Locus, Redis, PostGIS"
-for target in locus redis postgis; do
-  url=$LOCUS_URL; jfr=jfr; [[ $target != locus ]] && url=$BASELINE_URL && jfr=-
-  profile "nearby mix: $target" $jfr
-  run=$(gatling NearbySimulation "$url" -Dlayer="$LAYER" -Dtarget=$target -DradiiKm=0.5,1,5,10 -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION")
-  profiled
-  case $target in
-    locus) record "$run" "nearby mix limit=20" "nearby mix" "locus" "nearby" ;;
-    redis) record "$run" "nearby mix limit=20" "Redis GEOSEARCH mix" "redis" "nearby" ;;
-    postgis) record "$run" "nearby mix limit=20" "PostGIS ST_DWithin mix" "postgis" "nearby" ;;
-  esac
-done
+nearby_on_each "nearby mix" "nearby mix limit=20" "nearby mix" "Redis GEOSEARCH mix" "PostGIS ST_DWithin mix" -DradiiKm=0.5,1,5,10
 
 say "k-nearest 20: Locus, Redis, PostGIS"
-for target in locus redis postgis; do
-  url=$LOCUS_URL; jfr=jfr; [[ $target != locus ]] && url=$BASELINE_URL && jfr=-
-  profile "k-nearest: $target" $jfr
-  run=$(gatling NearbySimulation "$url" -Dlayer="$LAYER" -Dtarget=$target -Dknn=true -Dlimit=20 -Dusers="$USERS" -Dduration="$DURATION")
-  profiled
-  case $target in
-    locus) record "$run" "nearby knn limit=20" "k-nearest" "locus" "nearby" ;;
-    redis) record "$run" "nearby knn limit=20" "Redis GEOSEARCH k-nearest" "redis" "nearby" ;;
-    postgis) record "$run" "nearby knn limit=20" "PostGIS KNN <->" "postgis" "nearby" ;;
-  esac
-done
+nearby_on_each "k-nearest" "nearby knn limit=20" "k-nearest" "Redis GEOSEARCH k-nearest" "PostGIS KNN <->" -Dknn=true
 
 say "90/10 read/write mix (after a warm-up of its own: its writes move records, so it runs after the nearby comparisons)"
 gatling MixedSimulation "$LOCUS_URL" -Dlayer="$LAYER" -Dusers="$USERS" -Dduration=20 > /dev/null

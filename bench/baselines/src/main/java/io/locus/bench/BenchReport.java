@@ -252,7 +252,7 @@ public final class BenchReport {
           JsonObject r = (JsonObject) row;
           md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n",
               r.getString("label"), r.getString("locus"), r.getString("baseline"),
-              r.getValue("throughputRatio"), r.getValue("p50Ratio"), r.getValue("p99Ratio")));
+              orNa(r.getValue("throughputRatio")), orNa(r.getValue("p50Ratio")), orNa(r.getValue("p99Ratio"))));
         });
     md.append("\n## Every figure\n\n");
     md.append("| scenario | system | req/s | records/s | p50 ms | p99 ms | requests | errors |\n");
@@ -266,6 +266,11 @@ public final class BenchReport {
         });
     md.append("\n![throughput and p99 per scenario](").append(chart.getFileName()).append(")\n");
     return md.toString();
+  }
+
+  /** A ratio, or "n/a" where the baseline's figure was 0 (Gatling counts whole milliseconds). */
+  private static String orNa(Object ratio) {
+    return ratio == null ? "n/a" : ratio.toString();
   }
 
   /** Two bar charts, one above the other: records/s and p99 per scenario, log scale, a colour per system. */
