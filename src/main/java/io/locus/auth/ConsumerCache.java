@@ -47,12 +47,11 @@ public final class ConsumerCache {
   /** A consumer as verification needs it. {@code limit} is null when the default applies. */
   public record Consumer(String key, String secret, boolean revoked, RateLimit limit) {
     static Consumer from(JsonObject json) {
-      JsonObject limit = json.getJsonObject("rateLimit");
       return new Consumer(
           json.getString("key"),
           json.getString("secret"),
           json.getValue("revoked") != null,
-          limit == null ? null : new RateLimit(limit.getInteger("requestsPerSecond"), limit.getInteger("burst")));
+          RateLimit.fromJson(json.getJsonObject("rateLimit")));
     }
   }
 

@@ -67,10 +67,7 @@ public final class ConsumerVerticle extends VerticleBase {
     String key = randomKey();
     String secret = randomSecret();
     JsonObject limitJson = body.getJsonObject("rateLimit");
-    RateLimit limit =
-        limitJson == null
-            ? null
-            : new RateLimit(limitJson.getInteger("requestsPerSecond"), limitJson.getInteger("burst"));
+    RateLimit limit = RateLimit.fromJson(limitJson);
     long now = Times.nowSeconds();
     return store
         .put(key, secret, body.getString("name"), now, limit)

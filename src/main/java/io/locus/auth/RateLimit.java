@@ -15,6 +15,11 @@ public record RateLimit(int requestsPerSecond, int burst) {
     }
   }
 
+  /** The limit in {@code json} ({@link #toJson}'s shape), or null when {@code json} is null. */
+  public static RateLimit fromJson(JsonObject json) {
+    return json == null ? null : new RateLimit(json.getInteger("requestsPerSecond"), json.getInteger("burst"));
+  }
+
   /** The JSON shape used by the admin surface and the consumers table. */
   public JsonObject toJson() {
     return new JsonObject().put("requestsPerSecond", requestsPerSecond).put("burst", burst);

@@ -5,6 +5,7 @@ import static io.locus.common.ConfigKeys.RABBITMQ;
 
 import com.rabbitmq.client.AMQP;
 import io.locus.common.InvalidInput;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.locus.common.Replies;
 import io.locus.layer.LayerStore;
@@ -24,6 +25,7 @@ import io.vertx.rabbitmq.RabbitMQConsumer;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,6 +80,7 @@ public final class WriterVerticle extends VerticleBase {
   private int unsettled;
   private OpsSettings ops;
   private Timer lag;
+  private final Map<WriteOp.Kind, Counter> appliedByKind = new EnumMap<>(WriteOp.Kind.class);
 
   @Override
   public Future<?> start() {
@@ -88,6 +91,9 @@ public final class WriterVerticle extends VerticleBase {
             .description("from a write's publication to its persistence in Cassandra")
             .publishPercentileHistogram()
             .register(Metrics.registry());
+    for (WriteOp.Kind kind : WriteOp.Kind.values()) {
+      appliedByKind.put(kind, Metrics.registry().counter(Metrics.APPLIED, "kind", kind.name().toLowerCase(Locale.ROOT)));
+    }
     topology = new QueueTopology(settings);
     for (int shard = 0; shard < settings.shards(); shard++) {
       shards.add(new KeyedSequencer());
@@ -197,7 +203,7 @@ public final class WriterVerticle extends VerticleBase {
         .onSuccess(
             v -> {
               ack(tag);
-              Metrics.registry().counter(Metrics.APPLIED, "kind", op.kind().name().toLowerCase(Locale.ROOT)).increment();
+              appliedByKind.get(op.kind()).increment();
               recordLag(message);
             })
         .onFailure(
