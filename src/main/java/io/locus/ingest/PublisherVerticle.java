@@ -1,5 +1,7 @@
 package io.locus.ingest;
 
+import io.locus.record.WriteBatch;
+import io.locus.record.WriteOp;
 import static io.locus.common.ConfigKeys.RABBITMQ;
 
 import com.rabbitmq.client.AMQP;

@@ -1,5 +1,7 @@
 package io.locus.ingest;
 
+import io.locus.record.WriteBatch;
+import io.locus.record.WriteOp;
 import static io.locus.common.ConfigKeys.CASSANDRA;
 import static io.locus.common.ConfigKeys.RABBITMQ;
 
@@ -8,7 +10,7 @@ import io.locus.common.InvalidInput;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.locus.common.Replies;
-import io.locus.layer.LayerStore;
+import io.locus.store.LayerStore;
 import io.locus.ops.Drain;
 import io.locus.ops.Metrics;
 import io.locus.ops.OpsSettings;

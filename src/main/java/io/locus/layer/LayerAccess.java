@@ -1,5 +1,6 @@
 package io.locus.layer;
 
+import io.locus.store.LayerStore;
 import io.locus.common.NotFound;
 import io.locus.common.Refused;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class LayerAccess {
   /** The stored layer's owner field; never sent to clients. */
-  public static final String OWNER = "owner";
+  public static final String OWNER = LayerStore.OWNER;
 
   private LayerAccess() {}
 

@@ -1,13 +1,14 @@
 package io.locus.layer;
 
+import io.locus.store.LayerStore;
 import io.locus.common.Addresses;
 import io.locus.common.NotFound;
 import io.locus.common.Refused;
 import io.locus.common.Replies;
 import io.locus.common.Times;
 import io.locus.common.InvalidInput;
-import io.locus.ingest.WriteBatch;
-import io.locus.ingest.WriteOp;
+import io.locus.record.WriteBatch;
+import io.locus.record.WriteOp;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraSettings;
 import io.vertx.core.Future;

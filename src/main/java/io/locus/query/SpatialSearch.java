@@ -1,5 +1,6 @@
 package io.locus.query;
 
+import io.locus.store.IndexReader;
 import com.google.common.geometry.S2Cap;
 import com.google.common.geometry.S2Cell;
 import com.google.common.geometry.S2CellId;

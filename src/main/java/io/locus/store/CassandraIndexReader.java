@@ -2,7 +2,7 @@ package io.locus.store;
 
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import io.locus.query.IndexReader;
+import io.locus.store.IndexReader;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.cassandra.ResultSet;
 import io.vertx.core.Future;

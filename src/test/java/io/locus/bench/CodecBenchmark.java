@@ -1,8 +1,8 @@
 package io.locus.bench;
 
-import io.locus.ingest.WriteBatch;
-import io.locus.ingest.WriteBatchCodec;
-import io.locus.ingest.WriteOp;
+import io.locus.record.WriteBatch;
+import io.locus.record.WriteBatchCodec;
+import io.locus.record.WriteOp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.impl.codecs.JsonObjectMessageCodec;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,7 @@
 package io.locus.ingest;
 
+import io.locus.record.WriteBatch;
+import io.locus.record.WriteOp;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import io.locus.support.RunningNode;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -110,7 +110,7 @@ class ShutdownIT {
     builder.environment().putAll(
         Map.of(
             "LOCUS_HTTP_PORT", String.valueOf(PORT),
-            "LOCUS_CASSANDRA_KEYSPACE", "locus_it",
+            "LOCUS_CASSANDRA_KEYSPACE", TestNode.KEYSPACE,
             "LOCUS_RABBITMQ_NAME_PREFIX", PREFIX,
             "LOCUS_RABBITMQ_SHARDS", "4",
             "LOCUS_LIFECYCLE_SHUTDOWN_DEADLINE_MS", String.valueOf(DEADLINE_MS),

@@ -1,5 +1,6 @@
 package io.locus.query;
 
+import io.locus.store.IndexReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.locus.common.InvalidInput;

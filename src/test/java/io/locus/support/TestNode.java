@@ -27,7 +27,12 @@ import org.slf4j.LoggerFactory;
  * any event loop was blocked.
  */
 public final class TestNode implements AutoCloseable {
-  public static final int PORT = 18080;
+  /** The test node's HTTP port: {@code -Dlocus.it.port} (default 18080). */
+  public static final int PORT = Integer.getInteger("locus.it.port", 18080);
+  /** The test keyspace: {@code -Dlocus.it.keyspace} (default {@code locus_it}). */
+  public static final String KEYSPACE = System.getProperty("locus.it.keyspace", "locus_it");
+  /** The prefix of the test queues and exchange: {@code -Dlocus.it.prefix} (default {@code locus.it}). */
+  public static final String PREFIX = System.getProperty("locus.it.prefix", "locus.it");
   /** Low enough to catch a blocking call, high enough to ride out a stall of this 2-core machine. */
   private static final long BLOCKED_THRESHOLD_MS = 200;
 
@@ -55,8 +60,8 @@ public final class TestNode implements AutoCloseable {
   public static JsonObject config(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>();
     env.put("LOCUS_HTTP_PORT", String.valueOf(PORT));
-    env.put("LOCUS_CASSANDRA_KEYSPACE", "locus_it");
-    env.put("LOCUS_RABBITMQ_NAME_PREFIX", "locus.it");
+    env.put("LOCUS_CASSANDRA_KEYSPACE", KEYSPACE);
+    env.put("LOCUS_RABBITMQ_NAME_PREFIX", PREFIX);
     env.put("LOCUS_RABBITMQ_SHARDS", "4");
     env.put("LOCUS_RABBITMQ_RECONNECT_INTERVAL_MS", "500");
     env.putAll(overrides);

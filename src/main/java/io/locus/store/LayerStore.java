@@ -1,4 +1,4 @@
-package io.locus.layer;
+package io.locus.store;
 
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
@@ -18,6 +18,9 @@ import java.util.Objects;
  * owner}) and {@code layers_by_owner} (each consumer's layer names, for listing).
  */
 public final class LayerStore {
+  /** The layer field naming the consumer that owns it; never sent to clients. */
+  public static final String OWNER = "owner";
+
   private static final String COLUMNS = "name, title, description, public, callback_urls, created, updated, owner";
   private static final String VALUES = " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM layers WHERE name = ?";
@@ -62,7 +65,7 @@ public final class LayerStore {
         .compose(
             rows ->
                 rows.wasApplied()
-                    ? client.execute(s.get(4).bind(layer.getString(LayerAccess.OWNER), layer.getString("name"))).map(true)
+                    ? client.execute(s.get(4).bind(layer.getString(OWNER), layer.getString("name"))).map(true)
                     : Future.succeededFuture(false));
   }
 
@@ -73,7 +76,7 @@ public final class LayerStore {
             BatchStatement.newInstance(
                 BatchType.LOGGED,
                 bind(s.get(2), layer),
-                s.get(4).bind(layer.getString(LayerAccess.OWNER), layer.getString("name"))))
+                s.get(4).bind(layer.getString(OWNER), layer.getString("name"))))
         .mapEmpty();
   }
 
@@ -83,7 +86,7 @@ public final class LayerStore {
             BatchStatement.newInstance(
                 BatchType.LOGGED,
                 s.get(3).bind(layer.getString("name")),
-                s.get(5).bind(layer.getString(LayerAccess.OWNER), layer.getString("name"))))
+                s.get(5).bind(layer.getString(OWNER), layer.getString("name"))))
         .mapEmpty();
   }
 
@@ -135,7 +138,7 @@ public final class LayerStore {
         layer.getJsonArray("callback_urls").getList(),
         layer.getLong("created"),
         layer.getLong("updated"),
-        layer.getString(LayerAccess.OWNER));
+        layer.getString(OWNER));
   }
 
   private static JsonObject toJson(Row row) {
@@ -151,6 +154,6 @@ public final class LayerStore {
         .put("callback_urls", new JsonArray(new ArrayList<>(urls == null ? List.of() : urls)))
         .put("created", row.getLong("created"))
         .put("updated", row.getLong("updated"))
-        .put(LayerAccess.OWNER, row.getString("owner"));
+        .put(OWNER, row.getString("owner"));
   }
 }

@@ -1,4 +1,4 @@
-package io.locus.ingest;
+package io.locus.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

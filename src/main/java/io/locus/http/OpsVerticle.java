@@ -1,5 +1,8 @@
-package io.locus.ops;
+package io.locus.http;
 
+import io.locus.ops.OpsRoutes;
+import io.locus.ops.OpsSettings;
+import io.locus.ops.RequestIds;
 import static io.locus.common.ConfigKeys.HTTP;
 
 import io.locus.http.HttpSettings;

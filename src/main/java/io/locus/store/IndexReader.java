@@ -1,4 +1,4 @@
-package io.locus.query;
+package io.locus.store;
 
 import io.vertx.core.Future;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.locus.ingest;
+package io.locus.record;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;

@@ -1,4 +1,4 @@
-package io.locus.ingest;
+package io.locus.record;
 
 import io.locus.common.InvalidInput;
 import io.locus.record.PointRecord;
