@@ -1,6 +1,6 @@
 package io.locus.auth;
 
-import io.locus.common.Failures;
+import io.locus.common.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -77,7 +77,7 @@ public final class ConsumerCache {
             .map(Consumer::from)
             .recover(
                 cause -> {
-                  if (Failures.statusOf(cause) == 404) {
+                  if (Failure.statusOf(cause) == 404) {
                     return Future.succeededFuture(null);
                   }
                   return entry != null && entry.consumer != null

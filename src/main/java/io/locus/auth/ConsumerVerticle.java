@@ -1,14 +1,13 @@
 package io.locus.auth;
 
+import io.locus.common.Dispatcher;
+import io.locus.common.Failure;
 import io.locus.common.Addresses;
-import io.locus.common.NotFound;
-import io.locus.common.Replies;
 import io.locus.common.Times;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
@@ -27,7 +26,6 @@ import java.util.Base64;
  */
 public final class ConsumerVerticle extends VerticleBase {
   /** Event-bus header naming the operation. */
-  public static final String ACTION = "action";
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] KEY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
@@ -40,43 +38,35 @@ public final class ConsumerVerticle extends VerticleBase {
         .onSuccess(
             prepared -> {
               store = prepared;
-              vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMERS, this::handle);
+              Dispatcher.of(Addresses.CONSUMERS, Cassandra::translate)
+                  .on(ConsumerRequests.GET, get -> store.get(get.key()).compose(ConsumerVerticle::found))
+                  .on(ConsumerRequests.CREATE, this::create)
+                  .on(ConsumerRequests.LIST, all -> list())
+                  .on(ConsumerRequests.REVOKE, revoke -> revoke(revoke.key()))
+                  .register(vertx.eventBus());
             });
-  }
-
-  private void handle(Message<JsonObject> request) {
-    JsonObject body = request.body() == null ? new JsonObject() : request.body();
-    Future<JsonObject> answer =
-        switch (String.valueOf(request.headers().get(ACTION))) {
-          case "get" -> store.get(body.getString("key")).compose(ConsumerVerticle::found);
-          case "create" -> create(body);
-          case "list" -> list();
-          case "revoke" -> revoke(body.getString("key"));
-          default -> Future.failedFuture(new IllegalArgumentException("unknown consumer action"));
-        };
-    answer.onSuccess(request::reply).onFailure(cause -> Replies.fail(request, cause));
   }
 
   private static Future<JsonObject> found(JsonObject consumer) {
     return consumer == null
-        ? Future.failedFuture(new NotFound("no such consumer"))
+        ? Future.failedFuture(Failure.notFound("no such consumer"))
         : Future.succeededFuture(consumer);
   }
 
-  private Future<JsonObject> create(JsonObject body) {
+  private Future<JsonObject> create(ConsumerRequests.Create request) {
     String key = randomKey();
     String secret = randomSecret();
-    JsonObject limitJson = body.getJsonObject("rateLimit");
+    JsonObject limitJson = request.rateLimit();
     RateLimit limit = RateLimit.fromJson(limitJson);
     long now = Times.nowSeconds();
     return store
-        .put(key, secret, body.getString("name"), now, limit)
+        .put(key, secret, request.name(), now, limit)
         .map(
             v ->
                 new JsonObject()
                     .put("key", key)
                     .put("secret", secret)
-                    .put("name", body.getString("name"))
+                    .put("name", request.name())
                     .put("created", now)
                     .put("revoked", null)
                     .put("rateLimit", limitJson));
@@ -101,7 +91,7 @@ public final class ConsumerVerticle extends VerticleBase {
         .compose(
             revoked -> {
               if (!revoked) {
-                return Future.failedFuture(new NotFound("no such consumer"));
+                return Future.failedFuture(Failure.notFound("no such consumer"));
               }
               vertx.eventBus().publish(Addresses.CONSUMERS_CHANGED, new JsonObject().put("key", key));
               return Future.succeededFuture(new JsonObject().put("status", "Revoked").put("key", key));

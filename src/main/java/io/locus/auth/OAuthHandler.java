@@ -1,6 +1,6 @@
 package io.locus.auth;
 
-import io.locus.common.Refused;
+import io.locus.common.Failure;
 import io.locus.common.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -52,14 +52,14 @@ public final class OAuthHandler implements Handler<RoutingContext> {
     SignedRequest signed;
     try {
       signed = parse(ctx);
-    } catch (Refused refused) {
+    } catch (Failure refused) {
       ctx.fail(refused);
       return;
     }
     long now = Times.nowSeconds();
     if (Math.abs(now - signed.timestamp()) > settings.timestampSkewSeconds()) {
       ctx.fail(
-          Refused.unauthorized(
+          Failure.unauthorized(
               "oauth_timestamp is more than " + settings.timestampSkewSeconds() + " s from the server's clock ("
                   + now + ")"));
       return;
@@ -77,10 +77,10 @@ public final class OAuthHandler implements Handler<RoutingContext> {
 
   private Future<String> verify(SignedRequest signed, ConsumerCache.Consumer consumer, long now) {
     if (consumer == null || consumer.revoked()) {
-      return Future.failedFuture(Refused.unauthorized("unknown or revoked oauth_consumer_key"));
+      return Future.failedFuture(Failure.unauthorized("unknown or revoked oauth_consumer_key"));
     }
     if (!signed.signedWith(consumer.secret())) {
-      return Future.failedFuture(Refused.unauthorized("invalid signature"));
+      return Future.failedFuture(Failure.unauthorized("invalid signature"));
     }
     RateLimit limit = consumer.limit() == null ? settings.defaultLimit() : consumer.limit();
     return nonces
@@ -89,7 +89,7 @@ public final class OAuthHandler implements Handler<RoutingContext> {
             first ->
                 first
                     ? limiter.admit(consumer.key(), limit)
-                    : Future.failedFuture(Refused.unauthorized("oauth_nonce already used")))
+                    : Future.failedFuture(Failure.unauthorized("oauth_nonce already used")))
         .map(admitted -> consumer.key());
   }
 

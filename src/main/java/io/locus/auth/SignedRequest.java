@@ -1,7 +1,7 @@
 package io.locus.auth;
 
+import io.locus.common.Failure;
 import io.locus.auth.OAuthSignature.Param;
-import io.locus.common.Refused;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +35,7 @@ public record SignedRequest(String consumerKey, long timestamp, String nonce, St
    * @param rawQuery the query string as sent (undecoded), or null
    * @param formBody the body when it is {@code application/x-www-form-urlencoded}, else null
    * @param authorization the {@code Authorization} header, or null
-   * @throws Refused 401 when the request carries no OAuth credentials at all or a token; 400
+   * @throws Failure 401 when the request carries no OAuth credentials at all or a token; 400
    *     when they are malformed, incomplete, duplicated or use another signature method
    */
   public static SignedRequest parse(
@@ -48,7 +48,7 @@ public record SignedRequest(String consumerKey, long timestamp, String nonce, St
       query = OAuthSignature.decodeForm(rawQuery);
       form = OAuthSignature.decodeForm(formBody);
     } catch (IllegalArgumentException malformed) {
-      throw new Refused(400, "malformed OAuth request: " + malformed.getMessage());
+      throw new Failure(400, "malformed OAuth request: " + malformed.getMessage());
     }
     List<Param> all = new ArrayList<>(query);
     all.addAll(form);
@@ -58,33 +58,33 @@ public record SignedRequest(String consumerKey, long timestamp, String nonce, St
     Map<String, String> protocol = new HashMap<>();
     for (Param param : all) {
       if (param.name().startsWith("oauth_") && protocol.put(param.name(), param.value()) != null) {
-        throw new Refused(400, "OAuth parameter " + param.name() + " appears more than once");
+        throw new Failure(400, "OAuth parameter " + param.name() + " appears more than once");
       }
     }
     if (protocol.isEmpty()) {
-      throw Refused.unauthorized("this request must be signed with OAuth 1.0 (HMAC-SHA1, consumer key and secret)");
+      throw Failure.unauthorized("this request must be signed with OAuth 1.0 (HMAC-SHA1, consumer key and secret)");
     }
     for (String name : REQUIRED) {
       if (protocol.getOrDefault(name, "").isEmpty()) {
-        throw new Refused(400, "OAuth parameter " + name + " is missing");
+        throw new Failure(400, "OAuth parameter " + name + " is missing");
       }
     }
     if (!protocol.get("oauth_signature_method").equals("HMAC-SHA1")) {
-      throw new Refused(400, "unsupported oauth_signature_method: only HMAC-SHA1");
+      throw new Failure(400, "unsupported oauth_signature_method: only HMAC-SHA1");
     }
     if (!protocol.getOrDefault("oauth_version", "1.0").equals("1.0")) {
-      throw new Refused(400, "unsupported oauth_version: only 1.0");
+      throw new Failure(400, "unsupported oauth_version: only 1.0");
     }
     if (!protocol.getOrDefault("oauth_token", "").isEmpty()) {
-      throw Refused.unauthorized("tokens are not used: sign with the consumer key and secret alone (two-legged)");
+      throw Failure.unauthorized("tokens are not used: sign with the consumer key and secret alone (two-legged)");
     }
     String nonce = protocol.get("oauth_nonce");
     if (nonce.length() > MAX_NONCE) {
-      throw new Refused(400, "oauth_nonce is longer than " + MAX_NONCE + " characters");
+      throw new Failure(400, "oauth_nonce is longer than " + MAX_NONCE + " characters");
     }
     String timestamp = protocol.get("oauth_timestamp");
     if (!timestamp.matches("[0-9]{1,12}")) {
-      throw new Refused(400, "oauth_timestamp must be whole seconds since the epoch");
+      throw new Failure(400, "oauth_timestamp must be whole seconds since the epoch");
     }
     List<Param> signed = all.stream().filter(param -> !param.name().equals("oauth_signature")).toList();
     return new SignedRequest(

@@ -1,7 +1,7 @@
 package io.locus.common;
 
 /** 429: the consumer is over its request rate; it may try again after {@link #retryAfterSeconds}. */
-public final class RateLimited extends Refused {
+public final class RateLimited extends Failure {
   private static final long serialVersionUID = 1L;
 
   private final long retryAfterSeconds;

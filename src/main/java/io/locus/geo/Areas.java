@@ -1,11 +1,11 @@
 package io.locus.geo;
 
+import io.locus.common.Failure;
 import ch.hsr.geohash.BoundingBox;
 import ch.hsr.geohash.GeoHash;
 import com.google.common.geometry.S2Loop;
 import com.google.common.geometry.S2Point;
 import com.google.common.geometry.S2Polygon;
-import io.locus.common.InvalidInput;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ public final class Areas {
   /** The cell of a geohash, as a rectangle. */
   public static SearchArea.Rect geohash(String hash) {
     if (!isGeohash(hash)) {
-      throw new InvalidInput("not a geohash: " + hash);
+      throw Failure.badRequest("not a geohash: " + hash);
     }
     BoundingBox box = GeoHash.fromGeohashString(hash).getBoundingBox();
     return SearchArea.Rect.of(
@@ -42,7 +42,7 @@ public final class Areas {
     Coordinates.longitude("west", west);
     Coordinates.longitude("east", east);
     if (south > north) {
-      throw new InvalidInput("south must not be greater than north");
+      throw Failure.badRequest("south must not be greater than north");
     }
     return SearchArea.Rect.of(south, west, north, east);
   }
@@ -52,7 +52,7 @@ public final class Areas {
     Object type = geometry.getValue("type");
     Object coordinates = geometry.getValue("coordinates");
     if (!(coordinates instanceof JsonArray) || ((JsonArray) coordinates).isEmpty()) {
-      throw new InvalidInput("\"coordinates\" must be a non-empty array");
+      throw Failure.badRequest("\"coordinates\" must be a non-empty array");
     }
     JsonArray parts = (JsonArray) coordinates;
     int[] vertices = {0};
@@ -72,7 +72,7 @@ public final class Areas {
         }
       }
     } else {
-      throw new InvalidInput("the body must be a GeoJSON Polygon or MultiPolygon");
+      throw Failure.badRequest("the body must be a GeoJSON Polygon or MultiPolygon");
     }
     return new SearchArea.Polygon(result);
   }
@@ -85,7 +85,7 @@ public final class Areas {
       loops.add(loop);
     }
     if (!S2Polygon.isValid(loops)) {
-      throw new InvalidInput("the polygon is not valid: rings cross or overlap");
+      throw Failure.badRequest("the polygon is not valid: rings cross or overlap");
     }
     return new S2Polygon(loops);
   }
@@ -95,7 +95,7 @@ public final class Areas {
     for (int i = 0; i < ring.size(); i++) {
       JsonArray position = array(ring.getValue(i), "a position [lon, lat]");
       if (position.size() < 2) {
-        throw new InvalidInput("a position needs a longitude and a latitude");
+        throw Failure.badRequest("a position needs a longitude and a latitude");
       }
       double lon = Coordinates.longitude("longitude", number(position.getValue(0)));
       double lat = Coordinates.latitude("latitude", number(position.getValue(1)));
@@ -104,32 +104,32 @@ public final class Areas {
         points.add(point);
       }
       if (++vertices[0] > MAX_VERTICES) {
-        throw new InvalidInput("at most " + MAX_VERTICES + " vertices");
+        throw Failure.badRequest("at most " + MAX_VERTICES + " vertices");
       }
     }
     if (points.size() > 1 && points.get(0).equalsPoint(points.get(points.size() - 1))) {
       points.remove(points.size() - 1); // GeoJSON rings repeat their first position
     }
     if (points.size() < 3) {
-      throw new InvalidInput("a ring needs at least three distinct positions");
+      throw Failure.badRequest("a ring needs at least three distinct positions");
     }
     S2Loop loop = new S2Loop(points);
     if (!loop.isValid()) {
-      throw new InvalidInput("a ring crosses itself or repeats a position");
+      throw Failure.badRequest("a ring crosses itself or repeats a position");
     }
     return loop;
   }
 
   private static JsonArray array(Object value, String what) {
     if (!(value instanceof JsonArray)) {
-      throw new InvalidInput("expected " + what);
+      throw Failure.badRequest("expected " + what);
     }
     return (JsonArray) value;
   }
 
   private static double number(Object value) {
     if (!(value instanceof Number)) {
-      throw new InvalidInput("coordinates must be numbers");
+      throw Failure.badRequest("coordinates must be numbers");
     }
     return ((Number) value).doubleValue();
   }

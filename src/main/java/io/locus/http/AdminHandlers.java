@@ -1,10 +1,8 @@
 package io.locus.http;
 
+import io.locus.common.Failure;
 import io.locus.auth.AuthSettings;
-import io.locus.common.Addresses;
-import io.locus.common.InvalidInput;
-import io.locus.common.NotFound;
-import io.locus.common.Refused;
+import io.locus.auth.ConsumerRequests;
 import io.locus.record.ExactJson;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -33,7 +31,7 @@ final class AdminHandlers {
   /** Lets through only requests bearing the admin key. */
   void guard(RoutingContext ctx) {
     if (adminKey == null) {
-      ctx.fail(new NotFound("not found"));
+      ctx.fail(Failure.notFound("not found"));
       return;
     }
     String header = ctx.request().getHeader("Authorization");
@@ -42,7 +40,7 @@ final class AdminHandlers {
             ? header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8)
             : new byte[0];
     if (!MessageDigest.isEqual(adminKey, presented)) {
-      ctx.fail(Refused.unauthorized("the admin key is required: Authorization: Bearer <key>"));
+      ctx.fail(Failure.unauthorized("the admin key is required: Authorization: Bearer <key>"));
       return;
     }
     ctx.next();
@@ -50,32 +48,29 @@ final class AdminHandlers {
 
   void create(RoutingContext ctx) {
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ExactJson.parseObject(ctx.body().buffer());
-    Object name = body.getValue("name");
-    if (!(name instanceof String) || ((String) name).isBlank() || ((String) name).length() > MAX_NAME) {
-      throw new InvalidInput("\"name\" must be a non-blank string of at most " + MAX_NAME + " characters");
+    if (!(body.getValue("name") instanceof String name) || name.isBlank() || name.length() > MAX_NAME) {
+      throw Failure.badRequest("\"name\" must be a non-blank string of at most " + MAX_NAME + " characters");
     }
-    JsonObject request = new JsonObject().put("name", name);
     Object limit = body.getValue("rateLimit");
+    JsonObject rateLimit = null;
     if (limit != null) {
-      if (!(limit instanceof JsonObject)) {
-        throw new InvalidInput("\"rateLimit\" must be {\"requestsPerSecond\": n, \"burst\": n}");
+      if (!(limit instanceof JsonObject shape)) {
+        throw Failure.badRequest("\"rateLimit\" must be {\"requestsPerSecond\": n, \"burst\": n}");
       }
-      JsonObject shape = (JsonObject) limit;
-      request.put(
-          "rateLimit",
+      rateLimit =
           new JsonObject()
               .put("requestsPerSecond", positive(shape, "requestsPerSecond", 1_000_000))
-              .put("burst", positive(shape, "burst", 10_000_000)));
+              .put("burst", positive(shape, "burst", 10_000_000));
     }
-    Api.respond(ctx, 201, api.ask(ctx, Addresses.CONSUMERS, "create", request));
+    Api.respond(ctx, 201, api.ask(ctx, ConsumerRequests.CREATE, new ConsumerRequests.Create(name, rateLimit)));
   }
 
   void list(RoutingContext ctx) {
-    Api.respond(ctx, 200, api.ask(ctx, Addresses.CONSUMERS, "list", new JsonObject()));
+    Api.respond(ctx, 200, api.ask(ctx, ConsumerRequests.LIST, new ConsumerRequests.All()));
   }
 
   void revoke(RoutingContext ctx) {
-    Api.respond(ctx, 200, api.ask(ctx, Addresses.CONSUMERS, "revoke", new JsonObject().put("key", ctx.pathParam("key"))));
+    Api.respond(ctx, 200, api.ask(ctx, ConsumerRequests.REVOKE, new ConsumerRequests.Key(ctx.pathParam("key"))));
   }
 
   private static int positive(JsonObject shape, String field, int max) {
@@ -83,6 +78,6 @@ final class AdminHandlers {
     if (value instanceof Number number && number.doubleValue() % 1 == 0 && number.longValue() >= 1 && number.longValue() <= max) {
       return number.intValue();
     }
-    throw new InvalidInput("\"rateLimit." + field + "\" must be an integer between 1 and " + max);
+    throw Failure.badRequest("\"rateLimit." + field + "\" must be an integer between 1 and " + max);
   }
 }

@@ -1,12 +1,13 @@
 package io.locus.http;
 
+import io.locus.common.Failure;
 import io.locus.auth.OAuthHandler;
 import io.locus.common.Addresses;
-import io.locus.common.Failures;
-import io.locus.common.InvalidInput;
-import io.locus.common.NotFound;
+import io.locus.common.BusRequest;
+import io.locus.common.Operation;
+import io.locus.layer.LayerRequests;
+import io.locus.record.WriteBatch;
 import io.locus.common.RateLimited;
-import io.locus.common.Refused;
 import io.locus.layer.LayerAccess;
 import io.locus.ops.RequestIds;
 import io.vertx.core.Future;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /** What every HTTP handler shares: event-bus requests, JSON answers, the one error format. */
 final class Api {
   private static final Logger LOG = LoggerFactory.getLogger(Api.class);
-  private static final String JSON = "application/json; charset=utf-8";
+  static final String JSON = "application/json; charset=utf-8";
   private static final String SUFFIX = ".json";
 
   /** Most records in one page of any answer (history, searches). */
@@ -42,26 +43,53 @@ final class Api {
   }
 
   /**
-   * Sends {@code body} to {@code address} with an {@code action} header (may be null) and the
-   * request's id ({@code ctx} may be null for work no request asked for). A handler
-   * on this node is preferred: when the node runs the role itself the request never leaves the
-   * process; otherwise (an {@code api}-only node) it goes to the cluster.
+   * Sends {@code request} as {@code operation} with the request's id ({@code ctx} may be null for
+   * work no request asked for). A handler on this node is preferred: when the node runs the role
+   * itself the request never leaves the process; otherwise (an {@code api}-only node) it goes to
+   * the cluster. Fails 503 when no handler answers within {@code http.requestTimeoutMs}.
    */
-  Future<JsonObject> ask(RoutingContext ctx, String address, String action, Object body) {
-    return request(ctx, address, action, body, true)
+  <Q extends BusRequest> Future<JsonObject> ask(RoutingContext ctx, Operation<Q> operation, Q request) {
+    return send(ctx, operation.address(), operation.action(), request.toJson(), Deadline.start(settings.requestTimeoutMs()));
+  }
+
+  /** Publishes {@code batch} durably: answers once the broker confirmed it, as {@link #ask} does. */
+  Future<JsonObject> publish(RoutingContext ctx, WriteBatch batch) {
+    return send(ctx, Addresses.PUBLISH, null, batch, Deadline.start(settings.requestTimeoutMs()));
+  }
+
+  /**
+   * Like {@link #ask}, for requests that are safe to repeat (reads): when no handler answered
+   * (none registered, the node holding it died, or it timed out), asks the cluster once more
+   * with what is left of the same {@code http.requestTimeoutMs}, so the whole wait never exceeds
+   * it; the event bus then picks another handler if there is one. Failures a handler reported
+   * are final.
+   */
+  <Q extends BusRequest> Future<JsonObject> askRead(RoutingContext ctx, Operation<Q> operation, Q request) {
+    Deadline deadline = Deadline.start(settings.requestTimeoutMs());
+    JsonObject body = request.toJson();
+    return send(ctx, operation.address(), operation.action(), body, deadline)
+        .recover(
+            cause ->
+                unanswered(cause) && deadline.remainingMs() > 0
+                    ? request(ctx, operation.address(), operation.action(), body, false, deadline)
+                    : Future.failedFuture(cause));
+  }
+
+  private Future<JsonObject> send(RoutingContext ctx, String address, String action, Object body, Deadline deadline) {
+    return request(ctx, address, action, body, true, deadline)
         .recover(
             cause ->
                 cause instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
-                    ? request(ctx, address, action, body, false)
+                    ? request(ctx, address, action, body, false, deadline)
                     : Future.failedFuture(cause));
   }
 
   private Future<JsonObject> request(
-      RoutingContext ctx, String address, String action, Object body, boolean localOnly) {
+      RoutingContext ctx, String address, String action, Object body, boolean localOnly, Deadline deadline) {
     DeliveryOptions options =
-        new DeliveryOptions().setSendTimeout(settings.requestTimeoutMs()).setLocalOnly(localOnly);
+        new DeliveryOptions().setSendTimeout(Math.max(1, deadline.remainingMs())).setLocalOnly(localOnly);
     if (action != null) {
-      options.addHeader("action", action);
+      options.addHeader(Operation.HEADER, action);
     }
     if (ctx != null) {
       options.addHeader(RequestIds.HEADER, RequestIds.of(ctx));
@@ -69,20 +97,20 @@ final class Api {
     return vertx.eventBus().<JsonObject>request(address, body, options).map(reply -> reply.body());
   }
 
-  /**
-   * Like {@link #ask}, for requests that are safe to repeat (reads): when no handler answered
-   * (none registered, the node holding it died, or it timed out), asks the cluster once more;
-   * the event bus then picks another handler if there is one. Failures a handler reported are
-   * final.
-   */
-  Future<JsonObject> askRead(RoutingContext ctx, String address, String action, JsonObject body) {
-    return ask(ctx, address, action, body)
-        .recover(cause -> unanswered(cause) ? request(ctx, address, action, body, false) : Future.failedFuture(cause));
-  }
-
   private static boolean unanswered(Throwable cause) {
     return !(cause instanceof ReplyException)
         || ((ReplyException) cause).failureType() != ReplyFailure.RECIPIENT_FAILURE;
+  }
+
+  /** The end of one request's wait for the event bus. */
+  private record Deadline(long endNanos) {
+    static Deadline start(long timeoutMs) {
+      return new Deadline(System.nanoTime() + timeoutMs * 1_000_000);
+    }
+
+    long remainingMs() {
+      return (endNanos - System.nanoTime()) / 1_000_000;
+    }
   }
 
   /**
@@ -92,7 +120,7 @@ final class Api {
    */
   Future<JsonObject> layerFor(RoutingContext ctx, String layer, LayerAccess.Need need) {
     String consumer = OAuthHandler.consumer(ctx);
-    return askRead(ctx, Addresses.LAYERS, "get", new JsonObject().put("name", layer))
+    return askRead(ctx, LayerRequests.GET, new LayerRequests.Get(layer))
         .map(found -> LayerAccess.check(found, consumer, need));
   }
 
@@ -116,7 +144,7 @@ final class Api {
     } catch (NumberFormatException notANumber) {
       // reported below
     }
-    throw new InvalidInput(name + " must be an integer between " + min + " and " + max);
+    throw Failure.badRequest(name + " must be an integer between " + min + " and " + max);
   }
 
   /** Base of the links in answers: the configured public URL, else the request's own host. */
@@ -137,30 +165,16 @@ final class Api {
     answer.onSuccess(body -> json(ctx, status, body)).onFailure(ctx::fail);
   }
 
-  /** The router's failure handler: {@code {"code":…,"message":…}} with the matching status. */
+  /**
+   * The router's failure handler, the one place a failure becomes an HTTP answer: {@code
+   * {"code":…,"message":…}} with the status of {@link Failure#of}, or the status the router set
+   * when nothing was thrown (404, 405, 413, …). Only 500s are logged, with their cause.
+   */
   static void failure(RoutingContext ctx) {
     Throwable cause = ctx.failure();
-    int status;
-    String message;
-    if (cause == null) {
-      status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-      message = defaultMessage(status);
-    } else if (cause instanceof InvalidInput) {
-      status = 400;
-      message = cause.getMessage();
-    } else if (cause instanceof NotFound) {
-      status = 404;
-      message = cause.getMessage();
-    } else if (cause instanceof Refused refused) {
-      status = refused.status();
-      message = cause.getMessage();
-    } else {
-      status = Failures.statusOf(cause);
-      message = status == 500 ? "internal error" : cause.getMessage();
-      if (status == 503 && message == null) {
-        message = "service unavailable, retry later";
-      }
-    }
+    Failure failure =
+        cause == null ? new Failure(ctx.statusCode() >= 400 ? ctx.statusCode() : 500, defaultMessage(ctx.statusCode())) : Failure.of(cause);
+    int status = failure.status();
     if (status == 500) {
       LOG.atError()
           .addKeyValue("requestId", RequestIds.of(ctx))
@@ -175,11 +189,10 @@ final class Api {
           .putHeader(
               "WWW-Authenticate",
               ctx.request().path().startsWith(AdminHandlers.PREFIX) ? "Bearer realm=\"locus-admin\"" : "OAuth realm=\"Locus\"");
-    } else if (status == 429) {
-      long retryAfter = cause instanceof RateLimited limited ? limited.retryAfterSeconds() : 1;
-      ctx.response().putHeader("Retry-After", String.valueOf(retryAfter));
+    } else if (cause instanceof RateLimited limited) {
+      ctx.response().putHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
     }
-    json(ctx, status, new JsonObject().put("code", status).put("message", message));
+    json(ctx, status, new JsonObject().put("code", status).put("message", failure.getMessage()));
   }
 
   static String defaultMessage(int status) {
@@ -189,8 +202,10 @@ final class Api {
       case 404 -> "not found";
       case 405 -> "method not allowed";
       case 413 -> "request body too large";
+      case 414 -> "request line too long";
       case 415 -> "unsupported media type";
-      default -> "error";
+      case 431 -> "request headers too large";
+      default -> "internal error";
     };
   }
 }

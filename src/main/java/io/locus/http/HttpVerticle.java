@@ -5,11 +5,11 @@ import static io.locus.common.ConfigKeys.HTTP;
 
 import io.locus.auth.AuthSettings;
 import io.locus.auth.ConsumerCache;
+import io.locus.auth.ConsumerRequests;
 import io.locus.auth.OAuthHandler;
 import io.locus.common.Addresses;
 import io.locus.ops.OpsRoutes;
 import io.locus.ops.OpsSettings;
-import io.locus.ops.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -43,12 +43,11 @@ public final class HttpVerticle extends VerticleBase {
     Api api = new Api(vertx, settings);
     ConsumerCache consumers =
         new ConsumerCache(
-            key -> api.askRead(null, Addresses.CONSUMERS, "get", new JsonObject().put("key", key)),
+            key -> api.askRead(null, ConsumerRequests.GET, new ConsumerRequests.Key(key)),
             auth.consumerCacheSeconds() * 1000L);
     vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMERS_CHANGED, changed -> consumers.forget(changed.body().getString("key")));
     OAuthHandler oauth = new OAuthHandler(vertx, auth, settings.publicBaseUrl(), consumers);
-    return vertx
-        .createHttpServer()
+    return MalformedRequests.server(vertx)
         .requestHandler(router(vertx, api, auth, oauth, ops.metricsEnabled()))
         .listen(settings.port(), settings.host())
         .onSuccess(
@@ -76,7 +75,7 @@ public final class HttpVerticle extends VerticleBase {
     AdminHandlers admin = new AdminHandlers(api, auth);
 
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds());
+    MalformedRequests.frame(router);
     router.route().handler(BodyHandler.create(false).setBodyLimit(api.maxBodyBytes()));
     OpsRoutes.mount(router, vertx, metrics);
 
@@ -106,10 +105,6 @@ public final class HttpVerticle extends VerticleBase {
     router.put("/0.1/records/:layer/:id").handler(records::put);
     router.delete("/0.1/records/:layer/:id").handler(records::delete);
 
-    router.route().failureHandler(Api::failure);
-    for (int status : new int[] {400, 404, 405, 413, 415}) {
-      router.errorHandler(status, Api::failure);
-    }
     return router;
   }
 

@@ -1,7 +1,7 @@
 package io.locus.http;
 
 import io.locus.auth.OAuthHandler;
-import io.locus.common.Addresses;
+import io.locus.layer.LayerRequests;
 import io.locus.common.Times;
 import io.locus.layer.LayerAccess;
 import io.locus.layer.LayerInput;
@@ -24,15 +24,13 @@ final class LayerHandlers {
   }
 
   void list(RoutingContext ctx) {
-    JsonObject query =
-        new JsonObject()
-            .put("owner", OAuthHandler.consumer(ctx))
-            .put("limit", Api.intParam(ctx, "limit", PAGE_SIZE, 1, 500));
     String cursor = ctx.queryParams().get("cursor");
-    if (cursor != null && !cursor.isEmpty()) {
-      query.put("cursor", cursor);
-    }
-    Api.respond(ctx, 200, api.askRead(ctx, Addresses.LAYERS, "list", query));
+    LayerRequests.Page page =
+        new LayerRequests.Page(
+            OAuthHandler.consumer(ctx),
+            cursor == null || cursor.isEmpty() ? null : cursor,
+            Api.intParam(ctx, "limit", PAGE_SIZE, 1, Api.MAX_LIMIT));
+    Api.respond(ctx, 200, api.askRead(ctx, LayerRequests.LIST, page));
   }
 
   void get(RoutingContext ctx) {
@@ -44,12 +42,11 @@ final class LayerHandlers {
     String name = Names.layer(Api.param(ctx, "name"));
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ExactJson.parseObject(ctx.body().buffer());
     JsonObject layer = LayerInput.parse(name, body, Times.nowSeconds()).put(LayerAccess.OWNER, OAuthHandler.consumer(ctx));
-    Api.respond(ctx, 200, api.ask(ctx, Addresses.LAYERS, "put", layer));
+    Api.respond(ctx, 200, api.ask(ctx, LayerRequests.PUT, new LayerRequests.Put(layer)));
   }
 
   void delete(RoutingContext ctx) {
     String name = Names.layer(Api.param(ctx, "name"));
-    JsonObject request = new JsonObject().put("name", name).put("consumer", OAuthHandler.consumer(ctx));
-    Api.respond(ctx, 200, api.ask(ctx, Addresses.LAYERS, "delete", request));
+    Api.respond(ctx, 200, api.ask(ctx, LayerRequests.DELETE, new LayerRequests.Delete(name, OAuthHandler.consumer(ctx))));
   }
 }

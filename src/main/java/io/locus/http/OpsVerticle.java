@@ -2,7 +2,6 @@ package io.locus.http;
 
 import io.locus.ops.OpsRoutes;
 import io.locus.ops.OpsSettings;
-import io.locus.ops.RequestIds;
 import static io.locus.common.ConfigKeys.HTTP;
 
 import io.locus.http.HttpSettings;
@@ -30,10 +29,9 @@ public final class OpsVerticle extends VerticleBase {
     HttpSettings http = HttpSettings.from(config().getJsonObject(HTTP));
     ops = OpsSettings.from(config());
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds());
+    MalformedRequests.frame(router);
     OpsRoutes.mount(router, vertx, ops.metricsEnabled());
-    return vertx
-        .createHttpServer()
+    return MalformedRequests.server(vertx)
         .requestHandler(router)
         .listen(http.port(), http.host())
         .onSuccess(

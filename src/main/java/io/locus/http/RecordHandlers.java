@@ -1,13 +1,11 @@
 package io.locus.http;
 
-import io.locus.common.Addresses;
-import io.locus.common.InvalidInput;
-import io.locus.common.NotFound;
+import io.locus.common.Failure;
 import io.locus.common.Times;
 import io.locus.record.WriteBatch;
 import io.locus.record.WriteOp;
 import io.locus.layer.LayerAccess;
-import io.locus.query.QueryVerticle;
+import io.locus.query.RecordReads;
 import io.locus.record.ExactJson;
 import io.locus.record.Names;
 import io.locus.record.PointRecord;
@@ -49,15 +47,15 @@ final class RecordHandlers {
     String layer = Names.layer(Api.param(ctx, "layer"));
     JsonObject collection = ExactJson.parseObject(ctx.body().buffer());
     if (!"FeatureCollection".equals(collection.getValue("type"))) {
-      throw new InvalidInput("\"type\" must be \"FeatureCollection\"");
+      throw Failure.badRequest("\"type\" must be \"FeatureCollection\"");
     }
     Object features = collection.getValue("features");
     if (!(features instanceof JsonArray)) {
-      throw new InvalidInput("\"features\" must be a list of Features");
+      throw Failure.badRequest("\"features\" must be a list of Features");
     }
     JsonArray list = (JsonArray) features;
     if (list.isEmpty() || list.size() > MAX_BATCH) {
-      throw new InvalidInput(
+      throw Failure.badRequest(
           "a bulk write takes 1 to " + MAX_BATCH + " features, got " + list.size());
     }
     long micros = Times.nowMicros();
@@ -65,12 +63,12 @@ final class RecordHandlers {
     List<WriteOp> ops = new ArrayList<>(list.size());
     for (int i = 0; i < list.size(); i++) {
       if (!(list.getValue(i) instanceof JsonObject)) {
-        throw new InvalidInput("features[" + i + "] must be a Feature object");
+        throw Failure.badRequest("features[" + i + "] must be a Feature object");
       }
       try {
         ops.add(WriteOp.upsert(PointRecord.fromFeature(layer, null, list.getJsonObject(i), now), micros));
-      } catch (InvalidInput invalid) {
-        throw new InvalidInput("features[" + i + "]: " + invalid.getMessage());
+      } catch (Failure invalid) {
+        throw Failure.badRequest("features[" + i + "]: " + invalid.getMessage());
       }
     }
     accept(ctx, layer, ops);
@@ -87,17 +85,17 @@ final class RecordHandlers {
     String layer = Names.layer(Api.param(ctx, "layer"));
     String raw = Api.param(ctx, "id");
     boolean many = raw.contains(",");
-    JsonArray ids = new JsonArray();
+    List<String> ids = new ArrayList<>();
     for (String id : raw.split(",", -1)) {
       ids.add(Names.id(id));
     }
     if (ids.size() > MAX_BATCH) {
-      throw new InvalidInput("at most " + MAX_BATCH + " ids per request");
+      throw Failure.badRequest("at most " + MAX_BATCH + " ids per request");
     }
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.READ)
-            .compose(v -> api.askRead(ctx, Addresses.RECORDS_READ, QueryVerticle.GET, new JsonObject().put("layer", layer).put("ids", ids)))
+            .compose(v -> api.askRead(ctx, RecordReads.GET, new RecordReads.Get(layer, ids)))
             .map(
                 found -> {
                   JsonArray features = new JsonArray();
@@ -107,7 +105,7 @@ final class RecordHandlers {
                     return FeatureJson.collection(features);
                   }
                   if (features.isEmpty()) {
-                    throw new NotFound("record not found: " + ids.getString(0));
+                    throw Failure.notFound("record not found: " + ids.get(0));
                   }
                   return features.getJsonObject(0);
                 });
@@ -118,14 +116,11 @@ final class RecordHandlers {
     String layer = Names.layer(Api.param(ctx, "layer"));
     String id = Names.id(ctx.pathParam("id"));
     int limit = Api.intParam(ctx, "limit", DEFAULT_HISTORY_LIMIT, 1, Api.MAX_LIMIT);
-    JsonObject query = new JsonObject().put("layer", layer).put("id", id).put("limit", limit);
     String cursor = ctx.queryParams().get("cursor");
-    if (cursor != null && !cursor.isEmpty()) {
-      query.put("cursor", cursor);
-    }
+    RecordReads.History query = new RecordReads.History(layer, id, limit, cursor == null || cursor.isEmpty() ? null : cursor);
     Future<JsonObject> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.READ)
-            .compose(v -> api.askRead(ctx, Addresses.RECORDS_READ, QueryVerticle.HISTORY, query))
+            .compose(v -> api.askRead(ctx, RecordReads.HISTORY, query))
             .map(
                 page -> {
                   JsonArray geometries = new JsonArray();
@@ -151,7 +146,7 @@ final class RecordHandlers {
   private void accept(RoutingContext ctx, String layer, List<WriteOp> ops) {
     Future<JsonObject> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.WRITE)
-            .compose(v -> api.ask(ctx, Addresses.PUBLISH, null, new WriteBatch(ops)))
+            .compose(v -> api.publish(ctx, new WriteBatch(ops)))
             .map(v -> new JsonObject().put("status", "Accepted").put("accepted", ops.size()));
     Api.respond(ctx, 202, answer);
   }

@@ -1,7 +1,7 @@
 package io.locus.http;
 
-import io.locus.common.Addresses;
-import io.locus.common.InvalidInput;
+import io.locus.common.Failure;
+import io.locus.query.RecordSearch;
 import io.locus.geo.Areas;
 import io.locus.geo.Coordinates;
 import io.locus.geo.Earth;
@@ -48,7 +48,7 @@ final class SearchHandlers {
       Areas.geohash(where);
       area = geohash(where);
     } else {
-      throw new InvalidInput("nearby takes {lat},{lon} or a geohash, got " + where);
+      throw Failure.badRequest("nearby takes {lat},{lon} or a geohash, got " + where);
     }
     search(ctx, layer, area);
   }
@@ -63,7 +63,7 @@ final class SearchHandlers {
     JsonObject body = ExactJson.parseObject(ctx.body().buffer());
     JsonObject geometry = "Feature".equals(body.getValue("type")) ? body.getJsonObject("geometry") : body;
     if (geometry == null) {
-      throw new InvalidInput("the Feature has no geometry");
+      throw Failure.badRequest("the Feature has no geometry");
     }
     JsonObject plain = new JsonObject(geometry.encode());
     Areas.polygon(plain); // validate here, to answer 400 before any work is queued
@@ -75,7 +75,7 @@ final class SearchHandlers {
     Long start = seconds(ctx, "start");
     Long end = seconds(ctx, "end");
     if (start != null && end != null && start > end) {
-      throw new InvalidInput("start must not be after end");
+      throw Failure.badRequest("start must not be after end");
     }
     PropertyFilter property = null;
     if (ctx.queryParams().names().stream().anyMatch(name -> name.startsWith("prop."))) {
@@ -91,7 +91,7 @@ final class SearchHandlers {
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.READ)
-            .compose(v -> api.askRead(ctx, Addresses.RECORDS_SEARCH, null, criteria.toJson()))
+            .compose(v -> api.askRead(ctx, RecordSearch.SEARCH, criteria))
             .map(
                 page -> {
                   JsonArray features = new JsonArray();
@@ -127,7 +127,7 @@ final class SearchHandlers {
     }
     double km = number(raw, "radius");
     if (!(km >= 0 && km <= MAX_RADIUS_KM)) {
-      throw new InvalidInput("radius must be between 0 and " + (long) MAX_RADIUS_KM + " km");
+      throw Failure.badRequest("radius must be between 0 and " + (long) MAX_RADIUS_KM + " km");
     }
     return km * 1000;
   }
@@ -139,7 +139,7 @@ final class SearchHandlers {
     }
     double value = number(raw, name);
     if (!(value >= 0 && value < 1e13)) {
-      throw new InvalidInput(name + " must be epoch seconds");
+      throw Failure.badRequest(name + " must be epoch seconds");
     }
     return (long) Math.floor(value);
   }
@@ -147,7 +147,7 @@ final class SearchHandlers {
   private static double[] numbers(String text, int count, String shape) {
     String[] parts = text.split(",", -1);
     if (parts.length != count) {
-      throw new InvalidInput("expected " + shape + ", got " + text);
+      throw Failure.badRequest("expected " + shape + ", got " + text);
     }
     double[] values = new double[count];
     for (int i = 0; i < count; i++) {
@@ -165,7 +165,7 @@ final class SearchHandlers {
     } catch (NumberFormatException notANumber) {
       // reported below
     }
-    throw new InvalidInput(what + ": not a number: " + text);
+    throw Failure.badRequest(what + ": not a number: " + text);
   }
 
   /** A query parameter, with empty values (sent by some old clients) taken as absent. */

@@ -1,15 +1,13 @@
 package io.locus.ingest;
 
-import io.locus.record.WriteBatch;
+import io.locus.common.Failure;
 import io.locus.record.WriteOp;
 import static io.locus.common.ConfigKeys.CASSANDRA;
 import static io.locus.common.ConfigKeys.RABBITMQ;
 
 import com.rabbitmq.client.AMQP;
-import io.locus.common.InvalidInput;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import io.locus.common.Replies;
 import io.locus.store.LayerStore;
 import io.locus.ops.Drain;
 import io.locus.ops.Metrics;
@@ -192,7 +190,7 @@ public final class WriterVerticle extends VerticleBase {
     WriteOp op;
     try {
       op = WriteOp.fromJson(message.body());
-    } catch (InvalidInput poison) {
+    } catch (Failure poison) {
       deadLetter(shard, message, poison.getMessage());
       return;
     }
@@ -272,7 +270,7 @@ public final class WriterVerticle extends VerticleBase {
         .onSuccess(done::complete)
         .onFailure(
             cause -> {
-              boolean transientFailure = Replies.isStoreUnavailable(cause);
+              boolean transientFailure = Cassandra.isUnavailable(cause);
               if (stopping || (!transientFailure && tries >= POISON_TRIES)) {
                 done.fail(cause);
                 return;

@@ -1,8 +1,7 @@
 package io.locus.layer;
 
+import io.locus.common.Failure;
 import io.locus.store.LayerStore;
-import io.locus.common.NotFound;
-import io.locus.common.Refused;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -24,22 +23,22 @@ public final class LayerAccess {
   }
 
   /**
-   * Returns {@code layer} when {@code consumer} may do what it needs with it; throws {@link
-   * NotFound} when the layer is missing or invisible to the consumer, {@link Refused} 403 when it
+   * Returns {@code layer} when {@code consumer} may do what it needs with it; throws a {@link
+   * Failure} 404 when the layer is missing or invisible to the consumer, a 403 when it
    * may read but not write.
    */
   public static JsonObject check(JsonObject layer, String consumer, Need need) {
     if (layer == null) {
-      throw new NotFound("layer not found");
+      throw Failure.notFound("layer not found");
     }
     if (consumer.equals(layer.getString(OWNER))) {
       return layer;
     }
     if (!Boolean.TRUE.equals(layer.getBoolean("public"))) {
-      throw new NotFound("layer not found");
+      throw Failure.notFound("layer not found");
     }
     if (need == Need.WRITE) {
-      throw Refused.forbidden("this public layer belongs to another consumer: it can be read, not changed");
+      throw Failure.forbidden("this public layer belongs to another consumer: it can be read, not changed");
     }
     return layer;
   }

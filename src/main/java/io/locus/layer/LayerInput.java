@@ -1,6 +1,6 @@
 package io.locus.layer;
 
-import io.locus.common.InvalidInput;
+import io.locus.common.Failure;
 import io.locus.record.Names;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,23 +21,23 @@ public final class LayerInput {
     Names.layer(name);
     Object bodyName = body.getValue("name");
     if (bodyName != null && !name.equals(bodyName)) {
-      throw new InvalidInput("\"name\" in the body differs from the URL");
+      throw Failure.badRequest("\"name\" in the body differs from the URL");
     }
     Object isPublic = body.getValue("public");
     if (isPublic != null && !(isPublic instanceof Boolean)) {
-      throw new InvalidInput("\"public\" must be true or false");
+      throw Failure.badRequest("\"public\" must be true or false");
     }
     Object urls = body.getValue("callback_urls");
     if (urls != null && !(urls instanceof JsonArray)) {
-      throw new InvalidInput("\"callback_urls\" must be a list of URLs");
+      throw Failure.badRequest("\"callback_urls\" must be a list of URLs");
     }
     JsonArray callbacks = urls == null ? new JsonArray() : (JsonArray) urls;
     if (callbacks.size() > MAX_CALLBACKS) {
-      throw new InvalidInput("at most " + MAX_CALLBACKS + " callback_urls");
+      throw Failure.badRequest("at most " + MAX_CALLBACKS + " callback_urls");
     }
     for (Object url : callbacks) {
       if (!(url instanceof String) || !((String) url).matches("https?://[^\\s]{1,2000}")) {
-        throw new InvalidInput("callback_urls must be http(s) URLs, got " + url);
+        throw Failure.badRequest("callback_urls must be http(s) URLs, got " + url);
       }
     }
     return new JsonObject()
@@ -56,7 +56,7 @@ public final class LayerInput {
       return fallback;
     }
     if (!(value instanceof String) || ((String) value).length() > MAX_TEXT) {
-      throw new InvalidInput("\"" + field + "\" must be a string of at most " + MAX_TEXT + " characters");
+      throw Failure.badRequest("\"" + field + "\" must be a string of at most " + MAX_TEXT + " characters");
     }
     return (String) value;
   }

@@ -1,12 +1,10 @@
 package io.locus.layer;
 
+import io.locus.common.Dispatcher;
+import io.locus.common.Failure;
 import io.locus.store.LayerStore;
 import io.locus.common.Addresses;
-import io.locus.common.NotFound;
-import io.locus.common.Refused;
-import io.locus.common.Replies;
 import io.locus.common.Times;
-import io.locus.common.InvalidInput;
 import io.locus.record.WriteBatch;
 import io.locus.record.WriteOp;
 import io.locus.store.Cassandra;
@@ -14,7 +12,6 @@ import io.locus.store.CassandraSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
@@ -24,24 +21,9 @@ import java.util.List;
 
 /**
  * Layer reads and writes, synchronous against Cassandra (a layer must exist before records are
- * written to it). Consumes {@link Addresses#LAYERS} with header {@code action}:
- *
- * <ul>
- *   <li>{@code get} {name} → the layer with its {@code owner}, or fails 404 (the caller applies
- *       {@link LayerAccess});
- *   <li>{@code put} {layer with owner} → creates it, or updates it keeping the original {@code
- *       created} when the owner is the same; fails 409 when another consumer holds the name;
- *   <li>{@code delete} {name, consumer} → removes it and queues the purge of its records (fails
- *       404/403 per {@link LayerAccess}, or 503, the layer left as it was, when the purge cannot
- *       be queued);
- *   <li>{@code list} {owner, cursor, limit} → {@code {"layers":[…],"next_cursor":…}}, the
- *       owner's layers by name.
- * </ul>
+ * written to it): serves the {@link LayerRequests} of {@link Addresses#LAYERS}.
  */
 public final class LayerVerticle extends VerticleBase {
-  /** Event-bus header naming the operation. */
-  public static final String ACTION = "action";
-
   private static final String CACHE = "locus.layers.cache";
   private static final long FRESH_MS = 1_000;
 
@@ -54,26 +36,13 @@ public final class LayerVerticle extends VerticleBase {
         .onSuccess(
             prepared -> {
               store = prepared;
-              vertx.eventBus().<JsonObject>consumer(Addresses.LAYERS, this::handle);
+              Dispatcher.of(Addresses.LAYERS, Cassandra::translate)
+                  .on(LayerRequests.GET, get -> found(cachedGet(get.name())))
+                  .on(LayerRequests.PUT, put -> put(put.layer()))
+                  .on(LayerRequests.DELETE, delete -> delete(delete.name(), delete.consumer()))
+                  .on(LayerRequests.LIST, page -> list(page.owner(), page.cursor(), page.limit()))
+                  .register(vertx.eventBus());
             });
-  }
-
-  private void handle(Message<JsonObject> request) {
-    JsonObject body = request.body();
-    Future<?> answer;
-    try {
-      answer =
-          switch (String.valueOf(request.headers().get(ACTION))) {
-            case "get" -> found(cachedGet(body.getString("name")));
-            case "put" -> put(body);
-            case "delete" -> delete(body.getString("name"), body.getString("consumer"));
-            case "list" -> list(body.getString("owner"), body.getString("cursor"), body.getInteger("limit"));
-            default -> Future.failedFuture(new IllegalArgumentException("unknown layer action"));
-          };
-    } catch (RuntimeException invalid) {
-      answer = Future.failedFuture(invalid);
-    }
-    answer.onSuccess(request::reply).onFailure(cause -> Replies.fail(request, cause));
   }
 
   /**
@@ -100,14 +69,14 @@ public final class LayerVerticle extends VerticleBase {
             })
         .recover(
             cause ->
-                entry != null && Replies.isStoreUnavailable(cause)
+                entry != null && Cassandra.isUnavailable(cause)
                     ? Future.succeededFuture(entry.getJsonObject("layer"))
                     : Future.failedFuture(cause));
   }
 
   private static Future<JsonObject> found(Future<JsonObject> layer) {
     return layer.compose(
-        found -> found == null ? Future.failedFuture(new NotFound("layer not found")) : Future.succeededFuture(found));
+        found -> found == null ? Future.failedFuture(Failure.notFound("layer not found")) : Future.succeededFuture(found));
   }
 
   private Future<JsonObject> put(JsonObject layer) {
@@ -134,7 +103,7 @@ public final class LayerVerticle extends VerticleBase {
       return create(layer);
     }
     if (!layer.getString(LayerAccess.OWNER).equals(existing.getString(LayerAccess.OWNER))) {
-      return Future.failedFuture(Refused.conflict("layer name is taken by another consumer"));
+      return Future.failedFuture(Failure.conflict("layer name is taken by another consumer"));
     }
     layer.put("created", existing.getLong("created"));
     return store.update(layer);
@@ -184,6 +153,6 @@ public final class LayerVerticle extends VerticleBase {
     } catch (IllegalArgumentException invalid) {
       // reported below
     }
-    throw new InvalidInput("invalid cursor");
+    throw Failure.badRequest("invalid cursor");
   }
 }

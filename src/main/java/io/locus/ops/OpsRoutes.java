@@ -27,8 +27,20 @@ import java.util.List;
  * </ul>
  */
 public final class OpsRoutes {
+  /** Liveness: is the process serving at all. */
+  public static final String LIVE = "/health/live";
+
+  /** Readiness: should traffic come here. */
+  public static final String READY = "/health/ready";
+
+  /** Both dependencies in one JSON answer. */
+  public static final String SUMMARY = "/health";
+
+  /** Prometheus scrape endpoint. */
+  public static final String METRICS = "/metrics";
+
   /** Every path mounted here, in the order of the router. */
-  public static final List<String> PATHS = List.of("/health/live", "/health/ready", "/health", "/metrics");
+  public static final List<String> PATHS = List.of(LIVE, READY, SUMMARY, METRICS);
 
   private static final long PROBE_TIMEOUT_MS = 1_000;
 
@@ -42,11 +54,11 @@ public final class OpsRoutes {
             .register("accepting", promise -> promise.complete(new Status().setOk(!Lifecycle.draining(vertx))))
             .register("rabbitmq", PROBE_TIMEOUT_MS * 2, promise -> probe(vertx, Addresses.HEALTH_RABBITMQ, promise))
             .register("cassandra", PROBE_TIMEOUT_MS * 2, promise -> probe(vertx, Addresses.HEALTH_CASSANDRA, promise));
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
-    router.get("/health").handler(ctx -> summary(ctx, vertx));
+    router.get(LIVE).handler(HealthCheckHandler.createWithHealthChecks(live));
+    router.get(READY).handler(HealthCheckHandler.createWithHealthChecks(ready));
+    router.get(SUMMARY).handler(ctx -> summary(ctx, vertx));
     if (metrics) {
-      router.get("/metrics").handler(PrometheusScrapingHandler.create());
+      router.get(METRICS).handler(PrometheusScrapingHandler.create());
     }
   }
 

@@ -1,6 +1,6 @@
 package io.locus.query;
 
-import io.locus.common.InvalidInput;
+import io.locus.common.Failure;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 
@@ -14,14 +14,14 @@ public record PropertyFilter(String name, String type, String equals, String sta
 
   public static PropertyFilter of(String name, String type, String equals, String start, String end) {
     if (name == null || name.isEmpty()) {
-      throw new InvalidInput("prop.name is required with any other prop. parameter");
+      throw Failure.badRequest("prop.name is required with any other prop. parameter");
     }
     String kind = type == null || type.isEmpty() ? "string" : type;
     if (!kind.equals("string") && !kind.equals("number") && !kind.equals("boolean")) {
-      throw new InvalidInput("prop.type must be string, number or boolean");
+      throw Failure.badRequest("prop.type must be string, number or boolean");
     }
     if (equals != null && (start != null || end != null)) {
-      throw new InvalidInput("give prop.equals or prop.start/prop.end, not both");
+      throw Failure.badRequest("give prop.equals or prop.start/prop.end, not both");
     }
     if (kind.equals("number")) {
       for (String bound : new String[] {equals, start, end}) {
@@ -31,7 +31,7 @@ public record PropertyFilter(String name, String type, String equals, String sta
       }
     }
     if (kind.equals("boolean") && equals != null && !equals.equals("true") && !equals.equals("false")) {
-      throw new InvalidInput("prop.equals must be true or false for a boolean");
+      throw Failure.badRequest("prop.equals must be true or false for a boolean");
     }
     return new PropertyFilter(name, kind, equals, start, end);
   }
@@ -77,7 +77,7 @@ public record PropertyFilter(String name, String type, String equals, String sta
     try {
       return new BigDecimal(text);
     } catch (NumberFormatException e) {
-      throw new InvalidInput("prop bound is not a number: " + text);
+      throw Failure.badRequest("prop bound is not a number: " + text);
     }
   }
 }

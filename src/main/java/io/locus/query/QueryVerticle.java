@@ -1,9 +1,8 @@
 package io.locus.query;
 
+import io.locus.common.Dispatcher;
+import io.locus.common.Failure;
 import io.locus.common.Addresses;
-import io.locus.common.InvalidInput;
-import io.locus.common.NotFound;
-import io.locus.common.Replies;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraSettings;
 import io.locus.store.RecordReader;
@@ -31,15 +30,6 @@ import java.util.List;
  * The caller checks that the layer exists. Answers {@link Addresses#HEALTH_CASSANDRA}.
  */
 public final class QueryVerticle extends VerticleBase {
-  /** Event-bus header naming the operation. */
-  public static final String ACTION = "action";
-
-  /** Action: read records by id. */
-  public static final String GET = "get";
-
-  /** Action: read a record's past positions. */
-  public static final String HISTORY = "history";
-
   private CassandraClient client;
   private RecordReader reader;
 
@@ -50,33 +40,18 @@ public final class QueryVerticle extends VerticleBase {
         .onSuccess(
             prepared -> {
               reader = prepared;
-              vertx.eventBus().<JsonObject>consumer(Addresses.RECORDS_READ, this::handle);
+              Dispatcher.of(Addresses.RECORDS_READ, Cassandra::translate)
+                  .on(RecordReads.GET, this::get)
+                  .on(RecordReads.HISTORY, this::history)
+                  .register(vertx.eventBus());
               vertx.eventBus().consumer(Addresses.HEALTH_CASSANDRA, this::health);
             });
   }
 
-  private void handle(Message<JsonObject> request) {
-    JsonObject body = request.body();
-    String layer = body.getString("layer");
-    Future<JsonObject> answer;
-    try {
-      answer =
-          switch (String.valueOf(request.headers().get(ACTION))) {
-            case GET -> get(layer, body.getJsonArray("ids"));
-            case HISTORY ->
-                history(layer, body.getString("id"), body.getInteger("limit"), body.getString("cursor"));
-            default -> Future.failedFuture(new IllegalArgumentException("unknown read action"));
-          };
-    } catch (RuntimeException invalid) {
-      answer = Future.failedFuture(invalid);
-    }
-    answer.onSuccess(request::reply).onFailure(cause -> Replies.fail(request, cause));
-  }
-
-  private Future<JsonObject> get(String layer, JsonArray ids) {
+  private Future<JsonObject> get(RecordReads.Get request) {
     List<Future<JsonObject>> reads = new ArrayList<>();
-    for (Object id : ids) {
-      reads.add(reader.record(layer, (String) id));
+    for (String id : request.ids()) {
+      reads.add(reader.record(request.layer(), id));
     }
     return Future.all(reads)
         .map(
@@ -91,14 +66,17 @@ public final class QueryVerticle extends VerticleBase {
             });
   }
 
-  private Future<JsonObject> history(String layer, String id, int limit, String cursor) {
-    long before = cursor == null ? Long.MAX_VALUE : HistoryCursor.decode(cursor);
+  private Future<JsonObject> history(RecordReads.History request) {
+    String layer = request.layer();
+    String id = request.id();
+    int limit = request.limit();
+    long before = request.cursor() == null ? Long.MAX_VALUE : HistoryCursor.decode(request.cursor());
     return reader
         .record(layer, id)
         .compose(
             record -> {
               if (record == null) {
-                return Future.failedFuture(new NotFound("record not found: " + id));
+                return Future.failedFuture(Failure.notFound("record not found: " + id));
               }
               return reader.history(layer, id, before, limit + 1);
             })
@@ -137,7 +115,7 @@ public final class QueryVerticle extends VerticleBase {
       } catch (IllegalArgumentException invalid) {
         // reported below
       }
-      throw new InvalidInput("invalid cursor");
+      throw Failure.badRequest("invalid cursor");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.locus.query;
 
+import io.locus.common.BusRequest;
 import io.locus.geo.Areas;
 import io.locus.geo.Earth;
 import io.locus.geo.SearchArea;
@@ -26,8 +27,9 @@ public record SearchCriteria(
     Long start,
     Long end,
     PropertyFilter property,
-    String cursor) {
+    String cursor) implements BusRequest {
 
+  @Override
   public JsonObject toJson() {
     return new JsonObject()
         .put("layer", layer)

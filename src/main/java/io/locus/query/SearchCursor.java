@@ -1,6 +1,6 @@
 package io.locus.query;
 
-import io.locus.common.InvalidInput;
+import io.locus.common.Failure;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -24,7 +24,7 @@ record SearchCursor(int fingerprint, double key, String id) {
       String[] parts =
           new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":", 4);
       if (parts.length != 4 || !parts[0].equals(VERSION)) {
-        throw new InvalidInput("invalid cursor");
+        throw Failure.badRequest("invalid cursor");
       }
       decoded =
           new SearchCursor(
@@ -32,10 +32,10 @@ record SearchCursor(int fingerprint, double key, String id) {
               Double.longBitsToDouble(Long.parseUnsignedLong(parts[2], 16)),
               parts[3]);
     } catch (IllegalArgumentException garbage) {
-      throw new InvalidInput("invalid cursor");
+      throw Failure.badRequest("invalid cursor");
     }
     if (decoded.fingerprint != expectedFingerprint) {
-      throw new InvalidInput("this cursor belongs to another query");
+      throw Failure.badRequest("this cursor belongs to another query");
     }
     return decoded;
   }

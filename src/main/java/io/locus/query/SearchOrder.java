@@ -1,6 +1,7 @@
 package io.locus.query;
 
-import io.locus.common.InvalidInput;
+import io.locus.common.Failure;
+
 
 /** How answers are ordered; every order breaks ties by record id. */
 public enum SearchOrder {
@@ -27,7 +28,7 @@ public enum SearchOrder {
         return order;
       }
     }
-    throw new InvalidInput("order must be distance, created or -created");
+    throw Failure.badRequest("order must be distance, created or -created");
   }
 
   /** The primary sort key of a candidate. */

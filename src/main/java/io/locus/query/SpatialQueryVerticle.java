@@ -1,13 +1,12 @@
 package io.locus.query;
 
+import io.locus.common.Dispatcher;
 import io.locus.common.Addresses;
-import io.locus.common.Replies;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraIndexReader;
 import io.locus.store.CassandraSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -25,21 +24,15 @@ public final class SpatialQueryVerticle extends VerticleBase {
         .onSuccess(
             reader -> {
               search = new SpatialSearch(reader);
-              vertx.eventBus().<JsonObject>consumer(Addresses.RECORDS_SEARCH, this::handle);
+              Dispatcher.of(Addresses.RECORDS_SEARCH, Cassandra::translate)
+                  .on(RecordSearch.SEARCH, this::search)
+                  .register(vertx.eventBus());
             });
   }
 
-  private void handle(Message<JsonObject> request) {
-    Future<SpatialSearch.Page> page;
-    try {
-      page = search.run(SearchCriteria.fromJson(request.body()));
-    } catch (RuntimeException invalid) {
-      page = Future.failedFuture(invalid);
-    }
-    page.onSuccess(
-            result ->
-                request.reply(
-                    new JsonObject().put("records", result.records()).put("next_cursor", result.nextCursor())))
-        .onFailure(cause -> Replies.fail(request, cause));
+  private Future<JsonObject> search(SearchCriteria criteria) {
+    return search
+        .run(criteria)
+        .map(result -> new JsonObject().put("records", result.records()).put("next_cursor", result.nextCursor()));
   }
 }

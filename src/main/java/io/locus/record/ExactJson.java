@@ -1,6 +1,6 @@
 package io.locus.record;
 
-import io.locus.common.InvalidInput;
+import io.locus.common.Failure;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -37,7 +37,7 @@ public final class ExactJson {
     try {
       return toObject(MAPPER.readValue(text, Object.class));
     } catch (JacksonException e) {
-      throw new InvalidInput("malformed JSON: " + e.getOriginalMessage());
+      throw Failure.badRequest("malformed JSON: " + e.getOriginalMessage());
     }
   }
 
@@ -46,31 +46,31 @@ public final class ExactJson {
     try {
       Object value = MAPPER.readValue(text, Object.class);
       if (!(value instanceof List)) {
-        throw new InvalidInput("a JSON array is required");
+        throw Failure.badRequest("a JSON array is required");
       }
       return new JsonArray((List<?>) value);
     } catch (JacksonException e) {
-      throw new InvalidInput("malformed JSON: " + e.getOriginalMessage());
+      throw Failure.badRequest("malformed JSON: " + e.getOriginalMessage());
     }
   }
 
   private static JsonObject parseObject(byte[] bytes) {
     if (bytes.length == 0) {
-      throw new InvalidInput("request body is empty; a JSON object is required");
+      throw Failure.badRequest("request body is empty; a JSON object is required");
     }
     try {
       return toObject(MAPPER.readValue(bytes, Object.class));
     } catch (JacksonException e) {
-      throw new InvalidInput("malformed JSON: " + e.getOriginalMessage());
+      throw Failure.badRequest("malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new InvalidInput("unreadable body: " + e.getMessage());
+      throw Failure.badRequest("unreadable body: " + e.getMessage());
     }
   }
 
   @SuppressWarnings("unchecked")
   private static JsonObject toObject(Object value) {
     if (!(value instanceof Map)) {
-      throw new InvalidInput("a JSON object is required");
+      throw Failure.badRequest("a JSON object is required");
     }
     return new JsonObject((Map<String, Object>) value);
   }

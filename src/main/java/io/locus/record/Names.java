@@ -1,6 +1,6 @@
 package io.locus.record;
 
-import io.locus.common.InvalidInput;
+import io.locus.common.Failure;
 import java.util.regex.Pattern;
 
 /**
@@ -21,13 +21,13 @@ public final class Names {
 
   private Names() {}
 
-  /** Returns {@code raw} if it is a valid layer name; otherwise throws {@link InvalidInput}. */
+  /** Returns {@code raw} if it is a valid layer name; otherwise throws {@link Failure} 400. */
   public static String layer(String raw) {
     return check("layer name", raw, LAYER, MAX_LAYER_LENGTH,
         "letters, digits, '.', '_' and '-', starting with a letter or digit");
   }
 
-  /** Returns {@code raw} if it is a valid record id; otherwise throws {@link InvalidInput}. */
+  /** Returns {@code raw} if it is a valid record id; otherwise throws {@link Failure} 400. */
   public static String id(String raw) {
     return check("record id", raw, ID, MAX_ID_LENGTH,
         "ASCII letters, digits and ._~:@!$'()*+;=-");
@@ -35,16 +35,16 @@ public final class Names {
 
   private static String check(String what, String raw, Pattern pattern, int max, String allowed) {
     if (raw == null || raw.isEmpty()) {
-      throw new InvalidInput(what + " is empty");
+      throw Failure.badRequest(what + " is empty");
     }
     if (raw.length() > max) {
-      throw new InvalidInput(what + " is longer than " + max + " characters");
+      throw Failure.badRequest(what + " is longer than " + max + " characters");
     }
     if (!pattern.matcher(raw).matches()) {
-      throw new InvalidInput(what + " may contain only " + allowed);
+      throw Failure.badRequest(what + " may contain only " + allowed);
     }
     if (raw.contains("..") || raw.equals(".")) {
-      throw new InvalidInput(what + " may not be '.' or contain '..'");
+      throw Failure.badRequest(what + " may not be '.' or contain '..'");
     }
     return raw;
   }

@@ -1,6 +1,6 @@
 package io.locus.record;
 
-import io.locus.common.InvalidInput;
+import io.locus.common.Failure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -31,35 +31,35 @@ public record PointRecord(
   public static PointRecord fromFeature(String layer, String pathId, JsonObject feature, long nowSeconds) {
     Object type = feature.getValue("type");
     if (!"Feature".equals(type)) {
-      throw new InvalidInput("\"type\" must be \"Feature\"");
+      throw Failure.badRequest("\"type\" must be \"Feature\"");
     }
     String id = featureId(pathId, feature.getValue("id"));
     Object geometry = feature.getValue("geometry");
     if (!(geometry instanceof JsonObject)) {
-      throw new InvalidInput("\"geometry\" must be a GeoJSON Point object");
+      throw Failure.badRequest("\"geometry\" must be a GeoJSON Point object");
     }
     JsonObject point = (JsonObject) geometry;
     if (!"Point".equals(point.getValue("type"))) {
-      throw new InvalidInput("\"geometry.type\" must be \"Point\"");
+      throw Failure.badRequest("\"geometry.type\" must be \"Point\"");
     }
     Object coordinates = point.getValue("coordinates");
     if (!(coordinates instanceof JsonArray) || ((JsonArray) coordinates).size() < 2
         || ((JsonArray) coordinates).size() > 3) {
-      throw new InvalidInput("\"geometry.coordinates\" must be [longitude, latitude]");
+      throw Failure.badRequest("\"geometry.coordinates\" must be [longitude, latitude]");
     }
     JsonArray lonLat = (JsonArray) coordinates;
     BigDecimal lon = number("longitude", lonLat.getValue(0));
     BigDecimal lat = number("latitude", lonLat.getValue(1));
     if (lat.abs().compareTo(MAX_LAT) > 0) {
-      throw new InvalidInput("latitude must be between -90 and 90, got " + lat.toPlainString());
+      throw Failure.badRequest("latitude must be between -90 and 90, got " + lat.toPlainString());
     }
     if (lon.abs().compareTo(MAX_LON) > 0) {
-      throw new InvalidInput("longitude must be between -180 and 180, got " + lon.toPlainString());
+      throw Failure.badRequest("longitude must be between -180 and 180, got " + lon.toPlainString());
     }
     long created = created(feature.getValue("created"), nowSeconds);
     Object properties = feature.getValue("properties");
     if (properties != null && !(properties instanceof JsonObject)) {
-      throw new InvalidInput("\"properties\" must be an object");
+      throw Failure.badRequest("\"properties\" must be an object");
     }
     JsonObject props = properties == null ? new JsonObject() : ((JsonObject) properties).copy();
     props.remove("layer");
@@ -76,17 +76,17 @@ public record PointRecord(
 
   private static String featureId(String pathId, Object bodyId) {
     if (bodyId != null && !(bodyId instanceof String) && !(bodyId instanceof Number)) {
-      throw new InvalidInput("\"id\" must be a string");
+      throw Failure.badRequest("\"id\" must be a string");
     }
     String fromBody = bodyId == null ? null : bodyId.toString();
     if (pathId == null) {
       if (fromBody == null) {
-        throw new InvalidInput("every feature needs an \"id\"");
+        throw Failure.badRequest("every feature needs an \"id\"");
       }
       return Names.id(fromBody);
     }
     if (fromBody != null && !fromBody.equals(pathId)) {
-      throw new InvalidInput("\"id\" in the body (" + fromBody + ") differs from the URL (" + pathId + ")");
+      throw Failure.badRequest("\"id\" in the body (" + fromBody + ") differs from the URL (" + pathId + ")");
     }
     return Names.id(pathId);
   }
@@ -99,7 +99,7 @@ public record PointRecord(
       try {
         return new BigDecimal(value.toString());
       } catch (NumberFormatException notFinite) {
-        throw new InvalidInput(what + " must be a number, got " + value);
+        throw Failure.badRequest(what + " must be a number, got " + value);
       }
     }
     if (value instanceof String) {
@@ -112,7 +112,7 @@ public record PointRecord(
         }
       }
     }
-    throw new InvalidInput(what + " must be a number, got " + (value == null ? "nothing" : "\"" + value + "\""));
+    throw Failure.badRequest(what + " must be a number, got " + (value == null ? "nothing" : "\"" + value + "\""));
   }
 
   private static long created(Object value, long nowSeconds) {
@@ -121,7 +121,7 @@ public record PointRecord(
     }
     BigDecimal seconds = number("created", value);
     if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(MAX_CREATED)) > 0) {
-      throw new InvalidInput("created must be epoch seconds between 0 and " + MAX_CREATED);
+      throw Failure.badRequest("created must be epoch seconds between 0 and " + MAX_CREATED);
     }
     return seconds.longValue();
   }

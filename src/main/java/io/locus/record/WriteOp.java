@@ -1,6 +1,6 @@
 package io.locus.record;
 
-import io.locus.common.InvalidInput;
+import io.locus.common.Failure;
 import io.locus.record.PointRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -43,7 +43,7 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
           return kind;
         }
       }
-      throw new InvalidInput("unknown operation \"" + wire + "\"");
+      throw Failure.badRequest("unknown operation \"" + wire + "\"");
     }
   }
 
@@ -93,13 +93,13 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
     return json;
   }
 
-  /** Reads a message body; anything malformed is an {@link InvalidInput} (a poison message). */
+  /** Reads a message body; anything malformed is an {@link Failure} 400 (a poison message). */
   public static WriteOp fromJson(Buffer body) {
     JsonObject json;
     try {
       json = body.toJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      throw new InvalidInput("message is not a JSON object");
+      throw Failure.badRequest("message is not a JSON object");
     }
     return fromJson(json);
   }
@@ -125,13 +125,13 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
       }
       return new WriteOp(kind, layer, id, ts, upsert);
     } catch (ClassCastException e) {
-      throw new InvalidInput("message field of the wrong type: " + e.getMessage());
+      throw Failure.badRequest("message field of the wrong type: " + e.getMessage());
     }
   }
 
   private static <T> T require(T value, String field) {
     if (value == null) {
-      throw new InvalidInput("message lacks \"" + field + "\"");
+      throw Failure.badRequest("message lacks \"" + field + "\"");
     }
     return value;
   }

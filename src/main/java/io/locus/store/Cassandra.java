@@ -2,6 +2,11 @@ package io.locus.store;
 
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.NoNodeAvailableException;
+import com.datastax.oss.driver.api.core.servererrors.QueryExecutionException;
+import io.locus.common.Failure;
 import io.locus.ops.Metrics;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.cassandra.CassandraClientOptions;
@@ -62,5 +67,25 @@ public final class Cassandra {
                 .withInt(DefaultDriverOption.CONNECTION_MAX_REQUESTS, 8192)
                 .build());
     return options;
+  }
+
+  /**
+   * Whether Cassandra could not be reached or did not answer in time: a transient failure,
+   * worth retrying, never the client's fault.
+   */
+  public static boolean isUnavailable(Throwable cause) {
+    return cause instanceof AllNodesFailedException
+        || cause instanceof NoNodeAvailableException
+        || cause instanceof DriverTimeoutException
+        || cause instanceof QueryExecutionException
+        || cause instanceof IllegalStateException && String.valueOf(cause.getMessage()).contains("closed");
+  }
+
+  /**
+   * The translation a Cassandra-backed {@code Dispatcher} applies: an outage becomes a 503 the
+   * client may retry; anything else is left as it is.
+   */
+  public static Throwable translate(Throwable cause) {
+    return isUnavailable(cause) ? Failure.unavailable("storage unavailable, retry later") : cause;
   }
 }

@@ -1,9 +1,9 @@
 package io.locus.auth;
 
+import io.locus.common.Failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.locus.common.Refused;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,7 +40,7 @@ class SignedRequestTest {
     try {
       parse.run();
       return 200;
-    } catch (Refused refused) {
+    } catch (Failure refused) {
       return refused.status();
     }
   }
@@ -113,9 +113,9 @@ class SignedRequestTest {
   @DisplayName("a protocol parameter given twice (header and query) is refused with 400")
   void duplicated() {
     assertThatThrownBy(() -> SignedRequest.parse("GET", URI, "oauth_nonce=other", null, header(append(COMPLETE, "oauth_signature=\"s\""))))
-        .isInstanceOf(Refused.class)
+        .isInstanceOf(Failure.class)
         .hasMessageContaining("oauth_nonce")
-        .satisfies(e -> assertThat(((Refused) e).status()).isEqualTo(400));
+        .satisfies(e -> assertThat(((Failure) e).status()).isEqualTo(400));
   }
 
   @Test

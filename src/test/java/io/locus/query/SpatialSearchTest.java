@@ -1,9 +1,9 @@
 package io.locus.query;
 
+import io.locus.common.Failure;
 import io.locus.store.IndexReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.locus.common.InvalidInput;
 import io.locus.geo.Cells;
 import io.locus.geo.Earth;
 import io.vertx.core.Future;
@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
  * polygon's edge, are left out of the comparison on both sides (rectangle edges at latitude ±90
  * and longitude ±180 are exact in S2, so points on those are compared).
  *
- * <p>A refusal counts whether {@code run} throws {@link InvalidInput} or returns it as a failed
+ * <p>A refusal counts whether {@code run} throws {@link Failure} 400 or returns it as a failed
  * future: {@code SpatialQueryVerticle} treats both alike, and a bad cursor is thrown.
  */
 @DisplayName("SpatialSearch agrees with a brute-force oracle on random points")
@@ -1005,14 +1005,14 @@ class SpatialSearchTest {
     failures.assertNone();
   }
 
-  /** Whether a search is refused with {@link InvalidInput}, thrown or as a failed future. */
+  /** Whether a search is refused with {@link Failure} 400, thrown or as a failed future. */
   private static Throwable refusal(SearchCriteria criteria) {
     Future<SpatialSearch.Page> future = runOnce(criteria);
     return future.failed() ? future.cause() : null;
   }
 
   @Test
-  @DisplayName("a cursor is refused with InvalidInput by any other query, and garbage cursors are refused too")
+  @DisplayName("a cursor is refused with a 400 Failure by any other query, and garbage cursors are refused too")
   void foreignAndGarbageCursors() {
     Random rnd = new Random(SEED * 31 + 8);
     Failures failures = new Failures("cursors");
@@ -1045,7 +1045,7 @@ class SpatialSearchTest {
       SearchCriteria other = others.get(q);
       String ctx = context("foreign cursor", q, other);
       failures.check(() ->
-          assertThat(refusal(other)).as("%s: a cursor of %s is refused", ctx, base.toJson().encode()).isInstanceOf(InvalidInput.class));
+          assertThat(refusal(other)).as("%s: a cursor of %s is refused", ctx, base.toJson().encode()).isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400)));
     }
 
     byte[] noise = new byte[24];
@@ -1067,7 +1067,7 @@ class SpatialSearchTest {
     for (int q = 0; q < garbage.length; q++) {
       SearchCriteria bad = withCursor(base, 3, garbage[q]);
       String ctx = context("garbage cursor", q, bad);
-      failures.check(() -> assertThat(refusal(bad)).as("%s: refused", ctx).isInstanceOf(InvalidInput.class));
+      failures.check(() -> assertThat(refusal(bad)).as("%s: refused", ctx).isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400)));
     }
     failures.assertNone();
   }

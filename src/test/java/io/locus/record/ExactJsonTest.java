@@ -1,9 +1,9 @@
 package io.locus.record;
 
+import io.locus.common.Failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.locus.common.InvalidInput;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -84,7 +84,7 @@ class ExactJsonTest {
   @DisplayName("text that is not exactly one JSON object is refused as invalid input")
   void malformedString(String name, String text, String message) {
     assertThatThrownBy(() -> ExactJson.parseObject(text))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining(message);
   }
 
@@ -94,7 +94,7 @@ class ExactJsonTest {
   void malformedBuffer(String name, String text, String message) {
     String expected = text.isEmpty() ? "request body is empty" : message;
     assertThatThrownBy(() -> ExactJson.parseObject(Buffer.buffer(text)))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining(expected);
   }
 
@@ -103,10 +103,10 @@ class ExactJsonTest {
   void parseArray() {
     assertThat(ExactJson.parseArray("[-122.433287165,37.10]").encode()).isEqualTo("[-122.433287165,37.10]");
     assertThatThrownBy(() -> ExactJson.parseArray("{}"))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining("a JSON array is required");
     assertThatThrownBy(() -> ExactJson.parseArray("[1,"))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining("malformed JSON");
   }
 }

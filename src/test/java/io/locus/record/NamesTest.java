@@ -1,9 +1,9 @@
 package io.locus.record;
 
+import io.locus.common.Failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.locus.common.InvalidInput;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,7 +72,7 @@ class NamesTest {
   @DisplayName("a bad layer name is refused as invalid input that says why")
   void badLayers(String name, String raw, String reason) {
     assertThatThrownBy(() -> Names.layer(raw))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageStartingWith("layer name")
         .hasMessageContaining(reason);
   }
@@ -111,7 +111,7 @@ class NamesTest {
   @DisplayName("a bad record id is refused as invalid input that says why")
   void badIds(String name, String raw, String reason) {
     assertThatThrownBy(() -> Names.id(raw))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageStartingWith("record id")
         .hasMessageContaining(reason);
   }

@@ -1,9 +1,9 @@
 package io.locus.record;
 
+import io.locus.common.Failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.locus.common.InvalidInput;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -99,7 +99,7 @@ class PointRecordTest {
   @DisplayName("a bad Feature body is refused as invalid input that says what is wrong")
   void refusesBadFeatures(String name, String body, String message) {
     assertThatThrownBy(() -> accept("places", "rec-1", body))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining(message);
   }
 
@@ -123,7 +123,7 @@ class PointRecordTest {
   @DisplayName("a bad layer name or record id is refused even when the body is good")
   void refusesBadNames(String name, String layer, String id, String message) {
     assertThatThrownBy(() -> accept(layer, id, feature("[1,2]", "")))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining(message);
   }
 
@@ -131,10 +131,10 @@ class PointRecordTest {
   @DisplayName("a bulk Feature without an id is refused, and one with a bad id is refused by the id rules")
   void bulkNeedsId() {
     assertThatThrownBy(() -> accept("places", null, feature("[1,2]", "")))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining("every feature needs an \"id\"");
     assertThatThrownBy(() -> accept("places", null, feature("[1,2]", "\"id\":\"a/b\"")))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining("record id may contain only");
   }
 
@@ -146,7 +146,7 @@ class PointRecordTest {
         .put("type", "Feature")
         .put("geometry", new JsonObject().put("type", "Point").put("coordinates", new JsonArray().add(value).add(1.0)));
     assertThatThrownBy(() -> PointRecord.fromFeature("places", "rec-1", feature, NOW))
-        .isInstanceOf(InvalidInput.class)
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining("longitude must be a number");
   }
 

@@ -1,9 +1,9 @@
 package io.locus.record;
 
+import io.locus.common.Failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.locus.common.InvalidInput;
 import io.locus.record.ExactJson;
 import io.locus.record.PointRecord;
 import io.vertx.core.buffer.Buffer;
@@ -131,9 +131,9 @@ class WriteOpTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformed")
-  @DisplayName("a malformed message body is refused as InvalidInput (a poison message)")
+  @DisplayName("a malformed message body is refused as a 400 Failure (a poison message)")
   void malformedMessages(String name, String body) {
-    assertThatThrownBy(() -> WriteOp.fromJson(Buffer.buffer(body))).isInstanceOf(InvalidInput.class);
+    assertThatThrownBy(() -> WriteOp.fromJson(Buffer.buffer(body))).isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400));
   }
 
   @Test
