@@ -47,10 +47,10 @@ cluster-down: ## stop the nodes `make cluster` started
 chaos: up ## the failure tests alone: 3 nodes under write load lose a node, RabbitMQ, Cassandra
 	@$(MVN) verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ChaosIT
 
-unit: kubectl ## unit tests only (no services needed)
+unit: ## unit tests only (no services, no kubectl, no root needed)
 	@$(MVN) test
 
-kubectl: # the manifest tests render k8s/ with kubectl kustomize: Debian's kubernetes-client when missing
+kubectl: # the manifest tests (KubernetesManifestsIT, part of `make test`) render k8s/ with kubectl kustomize: Debian's kubernetes-client when missing
 	@command -v kubectl >/dev/null || { echo "[make] installing kubectl (Debian package kubernetes-client)"; \
 	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null 2>&1 || \
 	  { $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends kubernetes-client; }; }

@@ -1,19 +1,14 @@
 package io.locus;
 
-import io.locus.auth.AuthSettings;
 import io.locus.auth.SignCommand;
-import io.locus.cluster.ClusterSettings;
 import io.locus.ops.Logging;
 import io.locus.ops.Metrics;
 import io.locus.ops.OpsSettings;
 import io.locus.cluster.Clustering;
 import io.locus.common.ConfigException;
-import io.locus.common.ConfigKeys;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -48,22 +43,22 @@ public final class Locus {
         fail("usage: java -jar locus.jar [--config FILE] [sign METHOD URL]   (unknown argument: " + args[i] + ")");
       }
     }
-    JsonObject config;
+    NodeSettings settings;
     try {
-      config = LocusConfig.load(configFile, System.getenv());
+      settings = NodeSettings.from(LocusConfig.load(configFile, System.getenv()));
     } catch (ConfigException e) {
       fail(e.getMessage());
       return;
     }
     if (sign != null) {
       try {
-        System.out.println(SignCommand.run(sign, AuthSettings.from(config.getJsonObject(ConfigKeys.AUTH))));
+        System.out.println(SignCommand.run(sign, settings.auth()));
       } catch (IllegalArgumentException e) {
         fail(e.getMessage());
       }
       return;
     }
-    OpsSettings ops = OpsSettings.from(config);
+    OpsSettings ops = settings.ops();
     if (ops.jsonLogs()) {
       Logging.useJson();
     }
@@ -73,18 +68,18 @@ public final class Locus {
             ops.metricsEnabled());
     Future<Vertx> started;
     try {
-      started = Clustering.start(ClusterSettings.from(config.getJsonObject(ConfigKeys.CLUSTER)), options);
+      started = Clustering.start(settings.cluster(), options);
     } catch (ConfigException e) {
       fail(e.getMessage());
       return;
     }
-    MainVerticle main = new MainVerticle();
+    MainVerticle main = new MainVerticle(settings);
     started
         .onFailure(cause -> fail("Locus could not join its cluster: " + describe(cause)))
         .onSuccess(
             vertx ->
                 vertx
-                    .deployVerticle(main, new DeploymentOptions().setConfig(config))
+                    .deployVerticle(main)
                     .onSuccess(
                         id ->
                             Runtime.getRuntime()

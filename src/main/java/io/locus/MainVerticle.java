@@ -1,7 +1,5 @@
 package io.locus;
 
-import static io.locus.common.ConfigKeys.*;
-
 import io.locus.auth.AuthSettings;
 import io.locus.auth.ConsumerStore;
 import io.locus.auth.ConsumerVerticle;
@@ -26,7 +24,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -57,35 +54,40 @@ public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
 
   private final List<String> deployments = new CopyOnWriteArrayList<>();
+  private final NodeSettings settings;
+
+  /** A node that runs what {@code settings} say. */
+  public MainVerticle(NodeSettings settings) {
+    this.settings = settings;
+  }
 
   @Override
   public Future<?> start() {
-    JsonObject conf = config();
     vertx.eventBus().registerDefaultCodec(WriteBatch.class, new WriteBatchCodec());
-    List<String> roles = conf.getJsonArray(ROLES).stream().map(String::valueOf).toList();
-    JsonObject instances = conf.getJsonObject(INSTANCES);
-    boolean touchesCassandra = roles.contains("query") || roles.contains("writer");
-    CassandraSettings cassandra = CassandraSettings.from(conf.getJsonObject(CASSANDRA));
-    AuthSettings auth = AuthSettings.from(conf.getJsonObject(AUTH));
-    boolean development = conf.getString(PROFILE).equals("development");
+    CassandraSettings cassandra = settings.cassandra();
     Future<?> ready =
-        touchesCassandra
+        settings.runs("query") || settings.runs("writer")
             ? Schema.ensure(vertx, cassandra)
                 .compose(v -> Cassandra.connectShared(vertx, cassandra))
-                .compose(v -> development ? bootstrapDevConsumer(cassandra, auth) : Future.succeededFuture())
+                .compose(v -> settings.development() ? bootstrapDevConsumer(cassandra, settings.auth()) : Future.succeededFuture())
             : Future.succeededFuture();
+    // Layer deletes queue their purge within half the HTTP wait, so the answer (and a restore
+    // of the layer when the purge could not be queued) comes before the client's 503.
+    long purgeTimeoutMs = settings.http().requestTimeoutMs() / 2;
     return ready
-        .compose(v -> deployIf(roles, "query", instances, QueryVerticle::new, conf.getJsonObject(CASSANDRA)))
-        .compose(v -> deployIf(roles, "query", instances, LayerVerticle::new, conf.getJsonObject(CASSANDRA)))
-        .compose(v -> deployIf(roles, "query", instances, ConsumerVerticle::new, conf.getJsonObject(CASSANDRA)))
+        .compose(v -> deployIf(settings, "query", () -> new QueryVerticle(cassandra)))
+        .compose(v -> deployIf(settings, "query", () -> new LayerVerticle(cassandra, purgeTimeoutMs)))
+        .compose(v -> deployIf(settings, "query", () -> new ConsumerVerticle(cassandra)))
+        .compose(v -> deployIf(settings, "query", () -> new SpatialQueryVerticle(cassandra), ThreadingModel.WORKER))
+        .compose(v -> deployIf(settings, "writer", () -> new WriterVerticle(settings.rabbitmq(), cassandra, settings.ops())))
+        .compose(v -> deployIf(settings, "publisher", () -> new PublisherVerticle(settings.rabbitmq(), settings.ops())))
+        .compose(v -> deployIf(settings, "api", () -> new HttpVerticle(settings.http(), settings.auth(), settings.ops())))
         .compose(
             v ->
-                deployIf(roles, "query", instances, SpatialQueryVerticle::new, conf.getJsonObject(CASSANDRA), ThreadingModel.WORKER))
-        .compose(v -> deployIf(roles, "writer", instances, WriterVerticle::new, conf))
-        .compose(v -> deployIf(roles, "publisher", instances, PublisherVerticle::new, conf))
-        .compose(v -> deployIf(roles, "api", instances, HttpVerticle::new, conf))
-        .compose(v -> roles.contains("api") ? Future.succeededFuture() : deploy(OpsVerticle::new, 1, conf, ThreadingModel.EVENT_LOOP))
-        .onSuccess(v -> LOG.info("Locus node started with roles {}", roles));
+                settings.runs("api")
+                    ? Future.succeededFuture()
+                    : deploy(() -> new OpsVerticle(settings.http(), settings.ops()), 1, ThreadingModel.EVENT_LOOP))
+        .onSuccess(v -> LOG.info("Locus node started with roles {}", settings.roles()));
   }
 
   private Future<Void> bootstrapDevConsumer(CassandraSettings cassandra, AuthSettings auth) {
@@ -136,33 +138,18 @@ public final class MainVerticle extends VerticleBase {
     return done.onSuccess(v -> LOG.info("drained: every verticle stopped"));
   }
 
-  private Future<?> deployIf(
-      List<String> roles,
-      String role,
-      JsonObject instances,
-      Supplier<? extends Deployable> verticle,
-      JsonObject slice) {
-    return deployIf(roles, role, instances, verticle, slice, ThreadingModel.EVENT_LOOP);
+  private Future<?> deployIf(NodeSettings settings, String role, Supplier<? extends Deployable> verticle) {
+    return deployIf(settings, role, verticle, ThreadingModel.EVENT_LOOP);
   }
 
   private Future<?> deployIf(
-      List<String> roles,
-      String role,
-      JsonObject instances,
-      Supplier<? extends Deployable> verticle,
-      JsonObject slice,
-      ThreadingModel threading) {
-    if (!roles.contains(role)) {
-      return Future.succeededFuture();
-    }
-    return deploy(verticle, instances.getInteger(role), slice, threading);
+      NodeSettings settings, String role, Supplier<? extends Deployable> verticle, ThreadingModel threading) {
+    return settings.runs(role) ? deploy(verticle, settings.instances().get(role), threading) : Future.succeededFuture();
   }
 
-  private Future<?> deploy(
-      Supplier<? extends Deployable> verticle, int instances, JsonObject slice, ThreadingModel threading) {
+  private Future<?> deploy(Supplier<? extends Deployable> verticle, int instances, ThreadingModel threading) {
     return vertx
-        .deployVerticle(
-            verticle, new DeploymentOptions().setInstances(instances).setConfig(slice).setThreadingModel(threading))
+        .deployVerticle(verticle, new DeploymentOptions().setInstances(instances).setThreadingModel(threading))
         .onSuccess(deployments::add);
   }
 }

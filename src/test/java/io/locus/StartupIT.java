@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.locus.support.TestNode;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -26,7 +25,7 @@ class StartupIT {
     Vertx vertx = Vertx.vertx();
     try {
       long started = System.nanoTime();
-      assertThatThrownBy(() -> vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).await())
+      assertThatThrownBy(() -> vertx.deployVerticle(new MainVerticle(NodeSettings.from(config))).await())
           .hasMessageContaining(expected);
       long elapsedMs = (System.nanoTime() - started) / 1_000_000;
       assertThat(elapsedMs).as("time to fail").isLessThan(15_000);

@@ -25,6 +25,13 @@ import java.util.Base64;
  * </ul>
  */
 public final class ConsumerVerticle extends VerticleBase {
+  private final CassandraSettings cassandra;
+
+  /** A verticle with its sections of the node's settings. */
+  public ConsumerVerticle(CassandraSettings cassandra) {
+    this.cassandra = cassandra;
+  }
+
   /** Event-bus header naming the operation. */
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -34,7 +41,7 @@ public final class ConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return ConsumerStore.prepare(Cassandra.shared(vertx, CassandraSettings.from(config())))
+    return ConsumerStore.prepare(Cassandra.shared(vertx, cassandra))
         .onSuccess(
             prepared -> {
               store = prepared;

@@ -1,6 +1,5 @@
 package io.locus.http;
 
-import static io.locus.common.ConfigKeys.AUTH;
 import static io.locus.common.ConfigKeys.HTTP;
 
 import io.locus.auth.AuthSettings;
@@ -31,15 +30,22 @@ import org.slf4j.LoggerFactory;
  * only; several instances share the port. Its configuration is the whole node's.
  */
 public final class HttpVerticle extends VerticleBase {
+  private final HttpSettings settings;
+  private final AuthSettings auth;
+  private final OpsSettings ops;
+
+  /** A verticle with its sections of the node's settings. */
+  public HttpVerticle(HttpSettings settings, AuthSettings auth, OpsSettings ops) {
+    this.settings = settings;
+    this.auth = auth;
+    this.ops = ops;
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private HttpServer server;
-  private OpsSettings ops;
 
   @Override
   public Future<?> start() {
-    HttpSettings settings = HttpSettings.from(config().getJsonObject(HTTP));
-    ops = OpsSettings.from(config());
-    AuthSettings auth = AuthSettings.from(config().getJsonObject(AUTH));
     Api api = new Api(vertx, settings);
     ConsumerCache consumers =
         new ConsumerCache(

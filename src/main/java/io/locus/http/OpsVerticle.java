@@ -2,7 +2,6 @@ package io.locus.http;
 
 import io.locus.ops.OpsRoutes;
 import io.locus.ops.OpsSettings;
-import static io.locus.common.ConfigKeys.HTTP;
 
 import io.locus.http.HttpSettings;
 import io.vertx.core.Future;
@@ -19,15 +18,21 @@ import org.slf4j.LoggerFactory;
  * scraped the same way. Its configuration is the whole node's.
  */
 public final class OpsVerticle extends VerticleBase {
+  private final HttpSettings http;
+  private final OpsSettings ops;
+
+  /** A verticle with its sections of the node's settings. */
+  public OpsVerticle(HttpSettings http, OpsSettings ops) {
+    this.http = http;
+    this.ops = ops;
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(OpsVerticle.class);
 
   private HttpServer server;
-  private OpsSettings ops;
 
   @Override
   public Future<?> start() {
-    HttpSettings http = HttpSettings.from(config().getJsonObject(HTTP));
-    ops = OpsSettings.from(config());
     Router router = Router.router(vertx);
     MalformedRequests.frame(router);
     OpsRoutes.mount(router, vertx, ops.metricsEnabled());

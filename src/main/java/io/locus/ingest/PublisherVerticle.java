@@ -2,7 +2,6 @@ package io.locus.ingest;
 
 import io.locus.record.WriteBatch;
 import io.locus.record.WriteOp;
-import static io.locus.common.ConfigKeys.RABBITMQ;
 
 import com.rabbitmq.client.AMQP;
 import io.locus.common.Addresses;
@@ -45,19 +44,23 @@ public final class PublisherVerticle extends VerticleBase {
   /** AMQP header: when the operation was published, epoch ms (the writer measures lag from it). */
   static final String PUBLISHED_AT = "x-locus-published-ms";
 
-  private RabbitSettings settings;
+  private final RabbitSettings settings;
   private QueueTopology topology;
   private RabbitMQClient client;
   private volatile ConfirmTracker confirms;
   private MessageConsumer<WriteBatch> publishing;
-  private OpsSettings ops;
+  private final OpsSettings ops;
+
+  /** A publisher with the node's broker and operational settings. */
+  public PublisherVerticle(RabbitSettings settings, OpsSettings ops) {
+    this.settings = settings;
+    this.ops = ops;
+  }
   private Counter published;
   private Counter failed;
 
   @Override
   public Future<?> start() {
-    settings = RabbitSettings.from(config().getJsonObject(RABBITMQ));
-    ops = OpsSettings.from(config());
     topology = new QueueTopology(settings);
     published = Metrics.registry().counter(Metrics.PUBLISHED);
     failed = Metrics.registry().counter(Metrics.PUBLISH_FAILED);

@@ -2,8 +2,6 @@ package io.locus.ingest;
 
 import io.locus.common.Failure;
 import io.locus.record.WriteOp;
-import static io.locus.common.ConfigKeys.CASSANDRA;
-import static io.locus.common.ConfigKeys.RABBITMQ;
 
 import com.rabbitmq.client.AMQP;
 import io.micrometer.core.instrument.Counter;
@@ -67,7 +65,8 @@ public final class WriterVerticle extends VerticleBase {
   private static final int POISON_TRIES = 5;
   private static final long LAYER_CACHE_MS = 2_000;
 
-  private RabbitSettings settings;
+  private final RabbitSettings settings;
+  private final CassandraSettings cassandra;
   private QueueTopology topology;
   private RabbitMQClient client;
   private RecordWriter writer;
@@ -78,14 +77,19 @@ public final class WriterVerticle extends VerticleBase {
   private ShardBalancer balancer;
   private volatile boolean stopping;
   private int unsettled;
-  private OpsSettings ops;
+  private final OpsSettings ops;
+
+  /** A writer with the node's broker, Cassandra and operational settings. */
+  public WriterVerticle(RabbitSettings settings, CassandraSettings cassandra, OpsSettings ops) {
+    this.settings = settings;
+    this.cassandra = cassandra;
+    this.ops = ops;
+  }
   private Timer lag;
   private final Map<WriteOp.Kind, Counter> appliedByKind = new EnumMap<>(WriteOp.Kind.class);
 
   @Override
   public Future<?> start() {
-    settings = RabbitSettings.from(config().getJsonObject(RABBITMQ));
-    ops = OpsSettings.from(config());
     lag =
         Timer.builder(Metrics.WRITE_LAG)
             .description("from a write's publication to its persistence in Cassandra")
@@ -98,9 +102,8 @@ public final class WriterVerticle extends VerticleBase {
     for (int shard = 0; shard < settings.shards(); shard++) {
       shards.add(new KeyedSequencer());
     }
-    CassandraClient cassandra =
-        Cassandra.shared(vertx, CassandraSettings.from(config().getJsonObject(CASSANDRA)));
-    return Future.all(RecordWriter.prepare(cassandra), LayerStore.prepare(cassandra))
+    CassandraClient store = Cassandra.shared(vertx, cassandra);
+    return Future.all(RecordWriter.prepare(store), LayerStore.prepare(store))
         .compose(
             prepared -> {
               writer = prepared.resultAt(0);

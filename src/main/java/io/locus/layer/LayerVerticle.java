@@ -24,6 +24,15 @@ import java.util.List;
  * written to it): serves the {@link LayerRequests} of {@link Addresses#LAYERS}.
  */
 public final class LayerVerticle extends VerticleBase {
+  private final CassandraSettings cassandra;
+  private final long purgeTimeoutMs;
+
+  /** A verticle with its sections of the node's settings. */
+  public LayerVerticle(CassandraSettings cassandra, long purgeTimeoutMs) {
+    this.cassandra = cassandra;
+    this.purgeTimeoutMs = purgeTimeoutMs;
+  }
+
   private static final String CACHE = "locus.layers.cache";
   private static final long FRESH_MS = 1_000;
 
@@ -31,8 +40,7 @@ public final class LayerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    CassandraSettings settings = CassandraSettings.from(config());
-    return LayerStore.prepare(Cassandra.shared(vertx, settings))
+    return LayerStore.prepare(Cassandra.shared(vertx, cassandra))
         .onSuccess(
             prepared -> {
               store = prepared;
@@ -119,7 +127,7 @@ public final class LayerVerticle extends VerticleBase {
               vertx.sharedData().getLocalMap(CACHE).remove(name);
               return store
                   .delete(existing)
-                  .compose(v -> vertx.eventBus().request(Addresses.PUBLISH, purge, new DeliveryOptions()))
+                  .compose(v -> vertx.eventBus().request(Addresses.PUBLISH, purge, new DeliveryOptions().setSendTimeout(purgeTimeoutMs)))
                   .recover(cause -> store.update(existing).transform(restored -> Future.failedFuture(cause)));
             })
         .map(v -> new JsonObject().put("status", "Deleted"));

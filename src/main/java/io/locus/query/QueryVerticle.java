@@ -30,12 +30,19 @@ import java.util.List;
  * The caller checks that the layer exists. Answers {@link Addresses#HEALTH_CASSANDRA}.
  */
 public final class QueryVerticle extends VerticleBase {
+  private final CassandraSettings cassandra;
+
+  /** A verticle with its sections of the node's settings. */
+  public QueryVerticle(CassandraSettings cassandra) {
+    this.cassandra = cassandra;
+  }
+
   private CassandraClient client;
   private RecordReader reader;
 
   @Override
   public Future<?> start() {
-    client = Cassandra.shared(vertx, CassandraSettings.from(config()));
+    client = Cassandra.shared(vertx, cassandra);
     return RecordReader.prepare(client)
         .onSuccess(
             prepared -> {

@@ -16,11 +16,18 @@ import io.vertx.core.json.JsonObject;
  * CPU work that must not run on an event loop; the Cassandra reads stay asynchronous.
  */
 public final class SpatialQueryVerticle extends VerticleBase {
+  private final CassandraSettings cassandra;
+
+  /** A verticle with its sections of the node's settings. */
+  public SpatialQueryVerticle(CassandraSettings cassandra) {
+    this.cassandra = cassandra;
+  }
+
   private SpatialSearch search;
 
   @Override
   public Future<?> start() {
-    return CassandraIndexReader.prepare(Cassandra.shared(vertx, CassandraSettings.from(config())))
+    return CassandraIndexReader.prepare(Cassandra.shared(vertx, cassandra))
         .onSuccess(
             reader -> {
               search = new SpatialSearch(reader);

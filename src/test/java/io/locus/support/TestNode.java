@@ -7,8 +7,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.locus.LocusConfig;
 import io.locus.MainVerticle;
+import io.locus.NodeSettings;
 import io.locus.ops.Metrics;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +75,7 @@ public final class TestNode implements AutoCloseable {
   public static TestNode start(Map<String, String> overrides) {
     TestNode node = new TestNode(config(overrides));
     node.watch.attach();
-    node.vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(node.config)).await();
+    node.vertx.deployVerticle(new MainVerticle(NodeSettings.from(node.config))).await();
     return node;
   }
 

@@ -48,7 +48,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * -Dkubectl=/path/to/kubectl} picks another binary.
  */
 @DisplayName("Kubernetes manifests (k8s/overlays)")
-class KubernetesManifestsTest {
+class KubernetesManifestsIT {
 
   /** The paths every node serves without credentials, from the router's own list. */
   private static final List<String> PROBE_PATHS = OpsRoutes.PATHS;
@@ -442,7 +442,7 @@ class KubernetesManifestsTest {
   // Rendering
 
   private static Manifests manifests(String overlay) {
-    return new Manifests(RENDERED.computeIfAbsent(overlay, KubernetesManifestsTest::render));
+    return new Manifests(RENDERED.computeIfAbsent(overlay, KubernetesManifestsIT::render));
   }
 
   private static List<Map<String, Object>> render(String overlay) {
@@ -504,7 +504,7 @@ class KubernetesManifestsTest {
     }
 
     List<String> names(String kind) {
-      return all(kind).stream().map(KubernetesManifestsTest::name).toList();
+      return all(kind).stream().map(KubernetesManifestsIT::name).toList();
     }
 
     Map<String, Object> one(String kind, String name) {
@@ -517,7 +517,7 @@ class KubernetesManifestsTest {
     List<String> deploymentsSelectedBy(Map<String, String> selector) {
       return all("Deployment").stream()
           .filter(d -> podLabels(d).entrySet().containsAll(selector.entrySet()))
-          .map(KubernetesManifestsTest::name)
+          .map(KubernetesManifestsIT::name)
           .toList();
     }
 
@@ -574,14 +574,14 @@ class KubernetesManifestsTest {
       Map<String, Object> mount =
           maps(container.get("volumeMounts")).stream()
               .filter(v -> mountPath.equals(v.get("mountPath")))
-              .map(KubernetesManifestsTest::map)
+              .map(KubernetesManifestsIT::map)
               .findFirst()
               .orElseThrow(() -> new AssertionError(name(deployment) + " mounts nothing at " + mountPath));
       assertThat(mount.get("subPath")).as("a whole ConfigMap at %s", mountPath).isNull();
       Map<String, Object> volume =
           maps(get(deployment, "spec", "template", "spec", "volumes")).stream()
               .filter(v -> Objects.equals(v.get("name"), mount.get("name")))
-              .map(KubernetesManifestsTest::map)
+              .map(KubernetesManifestsIT::map)
               .findFirst()
               .orElseThrow(() -> new AssertionError(name(deployment) + " has no volume " + mount.get("name")));
       String configMap = str(volume, "configMap", "name");
