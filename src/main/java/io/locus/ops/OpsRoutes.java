@@ -1,6 +1,7 @@
 package io.locus.ops;
 
 import io.locus.common.Addresses;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,7 +12,6 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 
 /**
@@ -58,8 +58,23 @@ public final class OpsRoutes {
     router.get(READY).handler(HealthCheckHandler.createWithHealthChecks(ready));
     router.get(SUMMARY).handler(ctx -> summary(ctx, vertx));
     if (metrics) {
-      router.get(METRICS).handler(PrometheusScrapingHandler.create());
+      router.get(METRICS).handler(ctx -> scrape(ctx, vertx));
     }
+  }
+
+  /**
+   * Renders every series on a worker thread: a scrape is milliseconds of CPU (more as routes and
+   * addresses add series) that an event loop must not spend.
+   */
+  private static void scrape(RoutingContext ctx, Vertx vertx) {
+    if (!(Metrics.registry() instanceof PrometheusMeterRegistry prometheus)) {
+      ctx.fail(404);
+      return;
+    }
+    vertx
+        .executeBlocking(prometheus::scrape, false)
+        .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
+        .onFailure(ctx::fail);
   }
 
   private static void probe(Vertx vertx, String address, Promise<Status> promise) {
