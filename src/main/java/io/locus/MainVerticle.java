@@ -16,7 +16,6 @@ import io.locus.layer.LayerVerticle;
 import io.locus.query.QueryVerticle;
 import io.locus.query.SpatialQueryVerticle;
 import io.locus.store.Cassandra;
-import io.locus.store.CassandraSettings;
 import io.locus.store.Schema;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Deployable;
@@ -64,18 +63,20 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.eventBus().registerDefaultCodec(WriteBatch.class, new WriteBatchCodec());
-    CassandraSettings cassandra = settings.cassandra();
-    Future<?> ready =
+    Future<CassandraClient> ready =
         settings.runs("query") || settings.runs("writer")
-            ? Schema.ensure(vertx, cassandra)
-                .compose(v -> Cassandra.connectShared(vertx, cassandra))
-                .compose(v -> settings.development() ? bootstrapDevConsumer(cassandra, settings.auth()) : Future.succeededFuture())
+            ? Schema.ensure(vertx, settings.cassandra())
+                .compose(v -> Cassandra.connectShared(vertx, settings.cassandra()))
+                .compose(client -> settings.development() ? bootstrapDevConsumer(client, settings.auth()).map(client) : Future.succeededFuture(client))
             : Future.succeededFuture();
     // Layer deletes queue their purge within half the HTTP wait, so the answer (and a restore
     // of the layer when the purge could not be queued) comes before the client's 503.
     long purgeTimeoutMs = settings.http().requestTimeoutMs() / 2;
-    return ready
-        .compose(v -> deployIf(settings, "query", () -> new QueryVerticle(cassandra)))
+    return ready.compose(cassandra -> deployAll(cassandra, purgeTimeoutMs));
+  }
+
+  private Future<?> deployAll(CassandraClient cassandra, long purgeTimeoutMs) {
+    return deployIf(settings, "query", () -> new QueryVerticle(cassandra))
         .compose(v -> deployIf(settings, "query", () -> new LayerVerticle(cassandra, purgeTimeoutMs)))
         .compose(v -> deployIf(settings, "query", () -> new ConsumerVerticle(cassandra)))
         .compose(v -> deployIf(settings, "query", () -> new SpatialQueryVerticle(cassandra), ThreadingModel.WORKER))
@@ -90,11 +91,10 @@ public final class MainVerticle extends VerticleBase {
         .onSuccess(v -> LOG.info("Locus node started with roles {}", settings.roles()));
   }
 
-  private Future<Void> bootstrapDevConsumer(CassandraSettings cassandra, AuthSettings auth) {
+  private Future<Void> bootstrapDevConsumer(CassandraClient client, AuthSettings auth) {
     if (auth.devConsumerKey().isEmpty()) {
       return Future.succeededFuture();
     }
-    CassandraClient client = Cassandra.shared(vertx, cassandra);
     return ConsumerStore.prepare(client)
         .compose(store -> store.put(auth.devConsumerKey(), auth.devConsumerSecret(), "development", Times.nowSeconds(), null))
         .compose(v -> LayerStore.prepare(client))

@@ -5,7 +5,6 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,44 +18,29 @@ public final class ConsumerStore {
   public static final int MAX_LIST = 1000;
 
   private static final String COLUMNS = "key, secret, name, created, revoked, requests_per_second, burst";
-  private static final String SELECT = "SELECT " + COLUMNS + " FROM consumers WHERE key = ?";
-  private static final String UPSERT =
-      "INSERT INTO consumers (" + COLUMNS + ") VALUES (?, ?, ?, ?, null, ?, ?)";
-  private static final String REVOKE = "UPDATE consumers SET revoked = ? WHERE key = ? IF EXISTS";
-  private static final String LIST = "SELECT " + COLUMNS + " FROM consumers LIMIT " + MAX_LIST;
 
   private final CassandraClient client;
-  private final PreparedStatement select;
-  private final PreparedStatement upsert;
-  private final PreparedStatement revoke;
-  private final PreparedStatement list;
+  private final Statements statements;
 
-  private ConsumerStore(CassandraClient client, List<PreparedStatement> s) {
+  private ConsumerStore(CassandraClient client, Statements statements) {
     this.client = client;
-    this.select = s.get(0);
-    this.upsert = s.get(1);
-    this.revoke = s.get(2);
-    this.list = s.get(3);
+    this.statements = statements;
   }
 
   public static Future<ConsumerStore> prepare(CassandraClient client) {
-    List<Future<PreparedStatement>> prepared = new ArrayList<>();
-    for (String cql : List.of(SELECT, UPSERT, REVOKE, LIST)) {
-      prepared.add(client.prepare(cql));
-    }
-    return Future.all(prepared).map(all -> new ConsumerStore(client, all.list()));
+    return Statements.prepare(client).map(statements -> new ConsumerStore(client, statements));
   }
 
   /** The consumer with this key, revoked or not, or {@code null}. */
   public Future<JsonObject> get(String key) {
-    return client.execute(select.bind(key)).map(rows -> toJson(rows.one()));
+    return client.execute(statements.select().bind(key)).map(rows -> toJson(rows.one()));
   }
 
   /** Stores a consumer (not revoked), replacing any with the same key. */
   public Future<Void> put(String key, String secret, String name, long createdSeconds, RateLimit limit) {
     return client
         .execute(
-            upsert.bind(
+            statements.upsert().bind(
                 key, secret, name, createdSeconds,
                 limit == null ? null : limit.requestsPerSecond(), limit == null ? null : limit.burst()))
         .mapEmpty();
@@ -64,12 +48,14 @@ public final class ConsumerStore {
 
   /** Marks the consumer revoked at {@code nowSeconds}; false when there is no such consumer. */
   public Future<Boolean> revoke(String key, long nowSeconds) {
-    return client.execute(revoke.bind(nowSeconds, key)).map(rows -> rows.wasApplied());
+    return client.execute(statements.revoke().bind(nowSeconds, key)).map(rows -> rows.wasApplied());
   }
 
   /** Up to {@link #MAX_LIST} consumers, in token order. */
   public Future<List<JsonObject>> list() {
-    return client.executeWithFullFetch(list.bind()).map(rows -> rows.stream().map(ConsumerStore::toJson).toList());
+    return client
+        .executeWithFullFetch(statements.list().bind())
+        .map(rows -> rows.stream().map(ConsumerStore::toJson).toList());
   }
 
   private static JsonObject toJson(Row row) {
@@ -86,5 +72,19 @@ public final class ConsumerStore {
         .put(
             "rateLimit",
             limited ? new RateLimit(row.getInt("requests_per_second"), row.getInt("burst")).toJson() : null);
+  }
+
+  /** The prepared statements, each named next to its CQL; prepared concurrently, once. */
+  private record Statements(
+      PreparedStatement select, PreparedStatement upsert, PreparedStatement revoke, PreparedStatement list) {
+    static Future<Statements> prepare(CassandraClient client) {
+      Future<PreparedStatement> select = client.prepare("SELECT " + COLUMNS + " FROM consumers WHERE key = ?");
+      Future<PreparedStatement> upsert =
+          client.prepare("INSERT INTO consumers (" + COLUMNS + ") VALUES (?, ?, ?, ?, null, ?, ?)");
+      Future<PreparedStatement> revoke = client.prepare("UPDATE consumers SET revoked = ? WHERE key = ? IF EXISTS");
+      Future<PreparedStatement> list = client.prepare("SELECT " + COLUMNS + " FROM consumers LIMIT " + MAX_LIST);
+      return Future.all(select, upsert, revoke, list)
+          .map(prepared -> new Statements(select.result(), upsert.result(), revoke.result(), list.result()));
+    }
   }
 }

@@ -5,7 +5,7 @@ import io.locus.common.Failure;
 import io.locus.common.Addresses;
 import io.locus.common.Times;
 import io.locus.store.Cassandra;
-import io.locus.store.CassandraSettings;
+import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -25,10 +25,10 @@ import java.util.Base64;
  * </ul>
  */
 public final class ConsumerVerticle extends VerticleBase {
-  private final CassandraSettings cassandra;
+  private final CassandraClient cassandra;
 
-  /** A verticle with its sections of the node's settings. */
-  public ConsumerVerticle(CassandraSettings cassandra) {
+  /** A verticle with what it needs of the node: its settings and shared clients. */
+  public ConsumerVerticle(CassandraClient cassandra) {
     this.cassandra = cassandra;
   }
 
@@ -41,7 +41,7 @@ public final class ConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return ConsumerStore.prepare(Cassandra.shared(vertx, cassandra))
+    return ConsumerStore.prepare(cassandra)
         .onSuccess(
             prepared -> {
               store = prepared;

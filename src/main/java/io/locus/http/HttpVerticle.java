@@ -34,7 +34,7 @@ public final class HttpVerticle extends VerticleBase {
   private final AuthSettings auth;
   private final OpsSettings ops;
 
-  /** A verticle with its sections of the node's settings. */
+  /** A verticle with what it needs of the node: its settings and shared clients. */
   public HttpVerticle(HttpSettings settings, AuthSettings auth, OpsSettings ops) {
     this.settings = settings;
     this.auth = auth;

@@ -21,7 +21,7 @@ public final class OpsVerticle extends VerticleBase {
   private final HttpSettings http;
   private final OpsSettings ops;
 
-  /** A verticle with its sections of the node's settings. */
+  /** A verticle with what it needs of the node: its settings and shared clients. */
   public OpsVerticle(HttpSettings http, OpsSettings ops) {
     this.http = http;
     this.ops = ops;

@@ -8,7 +8,7 @@ import io.locus.common.Times;
 import io.locus.record.WriteBatch;
 import io.locus.record.WriteOp;
 import io.locus.store.Cassandra;
-import io.locus.store.CassandraSettings;
+import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -24,11 +24,11 @@ import java.util.List;
  * written to it): serves the {@link LayerRequests} of {@link Addresses#LAYERS}.
  */
 public final class LayerVerticle extends VerticleBase {
-  private final CassandraSettings cassandra;
+  private final CassandraClient cassandra;
   private final long purgeTimeoutMs;
 
-  /** A verticle with its sections of the node's settings. */
-  public LayerVerticle(CassandraSettings cassandra, long purgeTimeoutMs) {
+  /** A verticle with what it needs of the node: its settings and shared clients. */
+  public LayerVerticle(CassandraClient cassandra, long purgeTimeoutMs) {
     this.cassandra = cassandra;
     this.purgeTimeoutMs = purgeTimeoutMs;
   }
@@ -40,7 +40,7 @@ public final class LayerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return LayerStore.prepare(Cassandra.shared(vertx, cassandra))
+    return LayerStore.prepare(cassandra)
         .onSuccess(
             prepared -> {
               store = prepared;

@@ -4,7 +4,6 @@ import io.locus.common.Dispatcher;
 import io.locus.common.Failure;
 import io.locus.common.Addresses;
 import io.locus.store.Cassandra;
-import io.locus.store.CassandraSettings;
 import io.locus.store.RecordReader;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
@@ -30,19 +29,17 @@ import java.util.List;
  * The caller checks that the layer exists. Answers {@link Addresses#HEALTH_CASSANDRA}.
  */
 public final class QueryVerticle extends VerticleBase {
-  private final CassandraSettings cassandra;
+  private final CassandraClient client;
 
-  /** A verticle with its sections of the node's settings. */
-  public QueryVerticle(CassandraSettings cassandra) {
-    this.cassandra = cassandra;
+  /** A verticle with what it needs of the node: its settings and shared clients. */
+  public QueryVerticle(CassandraClient client) {
+    this.client = client;
   }
 
-  private CassandraClient client;
   private RecordReader reader;
 
   @Override
   public Future<?> start() {
-    client = Cassandra.shared(vertx, cassandra);
     return RecordReader.prepare(client)
         .onSuccess(
             prepared -> {

@@ -4,7 +4,7 @@ import io.locus.common.Dispatcher;
 import io.locus.common.Addresses;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraIndexReader;
-import io.locus.store.CassandraSettings;
+import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -16,10 +16,10 @@ import io.vertx.core.json.JsonObject;
  * CPU work that must not run on an event loop; the Cassandra reads stay asynchronous.
  */
 public final class SpatialQueryVerticle extends VerticleBase {
-  private final CassandraSettings cassandra;
+  private final CassandraClient cassandra;
 
-  /** A verticle with its sections of the node's settings. */
-  public SpatialQueryVerticle(CassandraSettings cassandra) {
+  /** A verticle with what it needs of the node: its settings and shared clients. */
+  public SpatialQueryVerticle(CassandraClient cassandra) {
     this.cassandra = cassandra;
   }
 
@@ -27,7 +27,7 @@ public final class SpatialQueryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return CassandraIndexReader.prepare(Cassandra.shared(vertx, cassandra))
+    return CassandraIndexReader.prepare(cassandra)
         .onSuccess(
             reader -> {
               search = new SpatialSearch(reader);

@@ -30,12 +30,15 @@ public final class Cassandra {
   }
 
   /**
-   * Creates the node-wide client and opens its session before any verticle uses it: verticle
-   * instances starting together would otherwise race to open the same shared session.
+   * Creates the node-wide client and opens its session before any verticle uses it, so that
+   * verticle instances starting together do not race to open it; the node hands this one
+   * client to each of them. Building the driver's configuration reads and parses its defaults
+   * from the class path, so that runs on a worker thread, not an event loop.
    */
   public static Future<CassandraClient> connectShared(Vertx vertx, CassandraSettings settings) {
-    CassandraClient client = shared(vertx, settings);
-    return client.execute("SELECT release_version FROM system.local").map(client);
+    return vertx
+        .executeBlocking(() -> shared(vertx, settings))
+        .compose(client -> client.execute("SELECT release_version FROM system.local").map(client));
   }
 
   /** A client with no keyspace, for creating the schema. */

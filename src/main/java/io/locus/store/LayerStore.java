@@ -23,36 +23,22 @@ public final class LayerStore {
 
   private static final String COLUMNS = "name, title, description, public, callback_urls, created, updated, owner";
   private static final String VALUES = " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-  private static final String SELECT = "SELECT " + COLUMNS + " FROM layers WHERE name = ?";
-  private static final String CREATE = "INSERT INTO layers (" + COLUMNS + ")" + VALUES + " IF NOT EXISTS";
-  private static final String UPSERT = "INSERT INTO layers (" + COLUMNS + ")" + VALUES;
-  private static final String DELETE = "DELETE FROM layers WHERE name = ?";
-  private static final String LIST = "INSERT INTO layers_by_owner (owner, name) VALUES (?, ?)";
-  private static final String UNLIST = "DELETE FROM layers_by_owner WHERE owner = ? AND name = ?";
-  private static final String FIRST_PAGE = "SELECT name FROM layers_by_owner WHERE owner = ? LIMIT ?";
-  private static final String NEXT_PAGE = "SELECT name FROM layers_by_owner WHERE owner = ? AND name > ? LIMIT ?";
-  private static final String ALL = "SELECT name, owner FROM layers";
-  private static final String ADOPT = "UPDATE layers SET owner = ? WHERE name = ?";
 
   private final CassandraClient client;
-  private final List<PreparedStatement> s;
+  private final Statements statements;
 
-  private LayerStore(CassandraClient client, List<PreparedStatement> statements) {
+  private LayerStore(CassandraClient client, Statements statements) {
     this.client = client;
-    this.s = statements;
+    this.statements = statements;
   }
 
   public static Future<LayerStore> prepare(CassandraClient client) {
-    List<Future<PreparedStatement>> prepared = new ArrayList<>();
-    for (String cql : List.of(SELECT, CREATE, UPSERT, DELETE, LIST, UNLIST, FIRST_PAGE, NEXT_PAGE, ALL, ADOPT)) {
-      prepared.add(client.prepare(cql));
-    }
-    return Future.all(prepared).map(all -> new LayerStore(client, all.list()));
+    return Statements.prepare(client).map(statements -> new LayerStore(client, statements));
   }
 
   /** The layer, or {@code null}. */
   public Future<JsonObject> get(String name) {
-    return client.execute(s.get(0).bind(name)).map(rows -> toJson(rows.one()));
+    return client.execute(statements.select().bind(name)).map(rows -> toJson(rows.one()));
   }
 
   /**
@@ -61,11 +47,11 @@ public final class LayerStore {
    */
   public Future<Boolean> create(JsonObject layer) {
     return client
-        .execute(bind(s.get(1), layer))
+        .execute(bind(statements.create(), layer))
         .compose(
             rows ->
                 rows.wasApplied()
-                    ? client.execute(s.get(4).bind(layer.getString(OWNER), layer.getString("name"))).map(true)
+                    ? client.execute(statements.list().bind(layer.getString(OWNER), layer.getString("name"))).map(true)
                     : Future.succeededFuture(false));
   }
 
@@ -75,8 +61,8 @@ public final class LayerStore {
         .execute(
             BatchStatement.newInstance(
                 BatchType.LOGGED,
-                bind(s.get(2), layer),
-                s.get(4).bind(layer.getString(OWNER), layer.getString("name"))))
+                bind(statements.upsert(), layer),
+                statements.list().bind(layer.getString(OWNER), layer.getString("name"))))
         .mapEmpty();
   }
 
@@ -85,14 +71,15 @@ public final class LayerStore {
         .execute(
             BatchStatement.newInstance(
                 BatchType.LOGGED,
-                s.get(3).bind(layer.getString("name")),
-                s.get(5).bind(layer.getString(OWNER), layer.getString("name"))))
+                statements.delete().bind(layer.getString("name")),
+                statements.unlist().bind(layer.getString(OWNER), layer.getString("name"))))
         .mapEmpty();
   }
 
   /** Up to {@code limit} of the owner's layers, by name, after {@code after} (null: from the start). */
   public Future<List<JsonObject>> page(String owner, String after, int limit) {
-    BoundStatement page = after == null ? s.get(6).bind(owner, limit) : s.get(7).bind(owner, after, limit);
+    BoundStatement page =
+        after == null ? statements.firstPage().bind(owner, limit) : statements.nextPage().bind(owner, after, limit);
     return client
         .executeWithFullFetch(page)
         .compose(
@@ -111,7 +98,7 @@ public final class LayerStore {
    */
   public Future<Integer> adoptOwnerless(String owner) {
     return client
-        .executeWithFullFetch(s.get(8).bind())
+        .executeWithFullFetch(statements.all().bind())
         .compose(
             rows -> {
               List<Future<?>> adopted = new ArrayList<>();
@@ -123,8 +110,8 @@ public final class LayerStore {
                               client.execute(
                                   BatchStatement.newInstance(
                                       BatchType.LOGGED,
-                                      s.get(9).bind(owner, row.getString("name")),
-                                      s.get(4).bind(owner, row.getString("name"))))));
+                                      statements.adopt().bind(owner, row.getString("name")),
+                                      statements.list().bind(owner, row.getString("name"))))));
               return Future.all(adopted).map(all -> adopted.size());
             });
   }
@@ -155,5 +142,41 @@ public final class LayerStore {
         .put("created", row.getLong("created"))
         .put("updated", row.getLong("updated"))
         .put(OWNER, row.getString("owner"));
+  }
+
+  /** The prepared statements, each named next to its CQL; prepared concurrently, once. */
+  private record Statements(
+      PreparedStatement select,
+      PreparedStatement create,
+      PreparedStatement upsert,
+      PreparedStatement delete,
+      PreparedStatement list,
+      PreparedStatement unlist,
+      PreparedStatement firstPage,
+      PreparedStatement nextPage,
+      PreparedStatement all,
+      PreparedStatement adopt) {
+    static Future<Statements> prepare(CassandraClient client) {
+      Future<PreparedStatement> select = client.prepare("SELECT " + COLUMNS + " FROM layers WHERE name = ?");
+      Future<PreparedStatement> create =
+          client.prepare("INSERT INTO layers (" + COLUMNS + ")" + VALUES + " IF NOT EXISTS");
+      Future<PreparedStatement> upsert = client.prepare("INSERT INTO layers (" + COLUMNS + ")" + VALUES);
+      Future<PreparedStatement> delete = client.prepare("DELETE FROM layers WHERE name = ?");
+      Future<PreparedStatement> list = client.prepare("INSERT INTO layers_by_owner (owner, name) VALUES (?, ?)");
+      Future<PreparedStatement> unlist =
+          client.prepare("DELETE FROM layers_by_owner WHERE owner = ? AND name = ?");
+      Future<PreparedStatement> firstPage =
+          client.prepare("SELECT name FROM layers_by_owner WHERE owner = ? LIMIT ?");
+      Future<PreparedStatement> nextPage =
+          client.prepare("SELECT name FROM layers_by_owner WHERE owner = ? AND name > ? LIMIT ?");
+      Future<PreparedStatement> all = client.prepare("SELECT name, owner FROM layers");
+      Future<PreparedStatement> adopt = client.prepare("UPDATE layers SET owner = ? WHERE name = ?");
+      return Future.all(List.of(select, create, upsert, delete, list, unlist, firstPage, nextPage, all, adopt))
+          .map(
+              prepared ->
+                  new Statements(
+                      select.result(), create.result(), upsert.result(), delete.result(), list.result(),
+                      unlist.result(), firstPage.result(), nextPage.result(), all.result(), adopt.result()));
+    }
   }
 }

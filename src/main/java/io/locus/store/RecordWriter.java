@@ -22,46 +22,16 @@ import java.util.List;
  */
 public final class RecordWriter {
   private final CassandraClient client;
-  private final PreparedStatement selectCurrent;
-  private final PreparedStatement insertRecord;
-  private final PreparedStatement markDeleted;
-  private final PreparedStatement insertIndex;
-  private final PreparedStatement deleteIndex;
-  private final PreparedStatement insertHistory;
-  private final PreparedStatement deleteHistory;
-  private final PreparedStatement insertMember;
-  private final PreparedStatement deleteMember;
-  private final PreparedStatement selectMembers;
-  private final PreparedStatement insertPartition;
-  private final PreparedStatement deletePartitions;
+  private final Statements statements;
 
-  private RecordWriter(CassandraClient client, List<PreparedStatement> s) {
+  private RecordWriter(CassandraClient client, Statements statements) {
     this.client = client;
-    this.selectCurrent = s.get(0);
-    this.insertRecord = s.get(1);
-    this.markDeleted = s.get(2);
-    this.insertIndex = s.get(3);
-    this.deleteIndex = s.get(4);
-    this.insertHistory = s.get(5);
-    this.deleteHistory = s.get(6);
-    this.insertMember = s.get(7);
-    this.deleteMember = s.get(8);
-    this.selectMembers = s.get(9);
-    this.insertPartition = s.get(10);
-    this.deletePartitions = s.get(11);
+    this.statements = statements;
   }
 
   /** Prepares the statements once. */
   public static Future<RecordWriter> prepare(CassandraClient client) {
-    List<String> cql =
-        List.of(
-            RecordCql.SELECT_CURRENT, RecordCql.INSERT_RECORD, RecordCql.MARK_DELETED,
-            RecordCql.INSERT_INDEX, RecordCql.DELETE_INDEX, RecordCql.INSERT_HISTORY,
-            RecordCql.DELETE_HISTORY, RecordCql.INSERT_MEMBER, RecordCql.DELETE_MEMBER,
-            RecordCql.SELECT_MEMBERS, RecordCql.INSERT_PARTITION, RecordCql.DELETE_PARTITIONS);
-    List<Future<PreparedStatement>> prepared = new ArrayList<>();
-    cql.forEach(text -> prepared.add(client.prepare(text)));
-    return Future.all(prepared).map(all -> new RecordWriter(client, all.list()));
+    return Statements.prepare(client).map(statements -> new RecordWriter(client, statements));
   }
 
   /** Applies a record upsert or delete; {@code shard} is the queue it came from. */
@@ -75,7 +45,7 @@ public final class RecordWriter {
 
   private Future<Current> current(String layer, String id) {
     return client
-        .execute(selectCurrent.bind(layer, id))
+        .execute(statements.selectCurrent().bind(layer, id))
         .map(rows -> Current.of(rows.one()));
   }
 
@@ -91,28 +61,30 @@ public final class RecordWriter {
               }
               List<BatchableStatement<?>> writes = new ArrayList<>();
               writes.add(
-                  insertHistory.bind(
+                  statements.insertHistory().bind(
                       op.layer(), op.id(), op.ts(), state.created(), state.coordinates(), op.ts()));
               if (current != null && !current.deleted && current.ts > op.ts()) {
                 return execute(writes); // newer position already there: history only
               }
               writes.add(
-                  insertRecord.bind(
+                  statements.insertRecord().bind(
                       op.layer(), op.id(), state.lat(), state.lon(), state.coordinates(), cell,
                       state.created(), state.properties(), op.ts(), op.ts()));
               writes.add(
-                  insertIndex.bind(
+                  statements.insertIndex().bind(
                       op.layer(), partition, cell, op.id(), state.lat(), state.lon(),
                       state.coordinates(), state.created(), state.properties(), op.ts()));
               if (current != null && current.cell != null && current.cell != cell) {
                 writes.add(
-                    deleteIndex.bind(op.ts(), op.layer(), Cells.partitionOf(current.cell), current.cell, op.id()));
+                    statements
+                        .deleteIndex()
+                        .bind(op.ts(), op.layer(), Cells.partitionOf(current.cell), current.cell, op.id()));
               }
               if (current == null || current.deleted) {
-                writes.add(insertMember.bind(op.layer(), shard, op.id()));
+                writes.add(statements.insertMember().bind(op.layer(), shard, op.id()));
               }
               if (current == null || current.cell == null || Cells.partitionOf(current.cell) != partition) {
-                writes.add(insertPartition.bind(op.layer(), partition));
+                writes.add(statements.insertPartition().bind(op.layer(), partition));
               }
               return execute(writes);
             });
@@ -128,11 +100,11 @@ public final class RecordWriter {
               // A delete always removes what is there, even a record stamped in the future.
               long ts = Math.max(acceptedTs, current.ts + 1);
               List<BatchableStatement<?>> writes = new ArrayList<>();
-              writes.add(markDeleted.bind(layer, id, ts, ts));
-              writes.add(deleteHistory.bind(ts, layer, id));
-              writes.add(deleteMember.bind(layer, shard, id));
+              writes.add(statements.markDeleted().bind(layer, id, ts, ts));
+              writes.add(statements.deleteHistory().bind(ts, layer, id));
+              writes.add(statements.deleteMember().bind(layer, shard, id));
               if (current.cell != null) {
-                writes.add(deleteIndex.bind(ts, layer, Cells.partitionOf(current.cell), current.cell, id));
+                writes.add(statements.deleteIndex().bind(ts, layer, Cells.partitionOf(current.cell), current.cell, id));
               }
               return execute(writes);
             });
@@ -152,9 +124,9 @@ public final class RecordWriter {
    */
   private Future<Void> purge(String layer, long ts, int shard) {
     return client
-        .execute(selectMembers.bind(layer, shard).setPageSize(200))
+        .execute(statements.selectMembers().bind(layer, shard).setPageSize(200))
         .compose(page -> purgePage(page, layer, ts, shard))
-        .compose(v -> client.execute(deletePartitions.bind(ts, layer)).mapEmpty());
+        .compose(v -> client.execute(statements.deletePartitions().bind(ts, layer)).mapEmpty());
   }
 
   private Future<Void> purgePage(ResultSet page, String layer, long ts, int shard) {
@@ -177,6 +149,47 @@ public final class RecordWriter {
       }
       Long cell = row.isNull("cell") ? null : row.getLong("cell");
       return new Current(row.getLong("ts"), cell, row.getBoolean("deleted"));
+    }
+  }
+
+  /** The prepared statements, each named after its CQL in {@link RecordCql}; prepared concurrently, once. */
+  private record Statements(
+      PreparedStatement selectCurrent,
+      PreparedStatement insertRecord,
+      PreparedStatement markDeleted,
+      PreparedStatement insertIndex,
+      PreparedStatement deleteIndex,
+      PreparedStatement insertHistory,
+      PreparedStatement deleteHistory,
+      PreparedStatement insertMember,
+      PreparedStatement deleteMember,
+      PreparedStatement selectMembers,
+      PreparedStatement insertPartition,
+      PreparedStatement deletePartitions) {
+    static Future<Statements> prepare(CassandraClient client) {
+      Future<PreparedStatement> selectCurrent = client.prepare(RecordCql.SELECT_CURRENT);
+      Future<PreparedStatement> insertRecord = client.prepare(RecordCql.INSERT_RECORD);
+      Future<PreparedStatement> markDeleted = client.prepare(RecordCql.MARK_DELETED);
+      Future<PreparedStatement> insertIndex = client.prepare(RecordCql.INSERT_INDEX);
+      Future<PreparedStatement> deleteIndex = client.prepare(RecordCql.DELETE_INDEX);
+      Future<PreparedStatement> insertHistory = client.prepare(RecordCql.INSERT_HISTORY);
+      Future<PreparedStatement> deleteHistory = client.prepare(RecordCql.DELETE_HISTORY);
+      Future<PreparedStatement> insertMember = client.prepare(RecordCql.INSERT_MEMBER);
+      Future<PreparedStatement> deleteMember = client.prepare(RecordCql.DELETE_MEMBER);
+      Future<PreparedStatement> selectMembers = client.prepare(RecordCql.SELECT_MEMBERS);
+      Future<PreparedStatement> insertPartition = client.prepare(RecordCql.INSERT_PARTITION);
+      Future<PreparedStatement> deletePartitions = client.prepare(RecordCql.DELETE_PARTITIONS);
+      return Future.all(
+              List.of(
+                  selectCurrent, insertRecord, markDeleted, insertIndex, deleteIndex, insertHistory,
+                  deleteHistory, insertMember, deleteMember, selectMembers, insertPartition, deletePartitions))
+          .map(
+              prepared ->
+                  new Statements(
+                      selectCurrent.result(), insertRecord.result(), markDeleted.result(), insertIndex.result(),
+                      deleteIndex.result(), insertHistory.result(), deleteHistory.result(), insertMember.result(),
+                      deleteMember.result(), selectMembers.result(), insertPartition.result(),
+                      deletePartitions.result()));
     }
   }
 }

@@ -1,0 +1,102 @@
+package io.locus.ingest;
+
+import io.vertx.core.Future;
+import io.vertx.rabbitmq.QueueOptions;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQConsumer;
+import io.vertx.rabbitmq.RabbitMQMessage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A writer's subscriptions, one consumer per shard queue, acking by hand and buffering up to
+ * four prefetches. The broker's single-active-consumer picks which subscriber of a queue is
+ * active; {@link #prefer} moves this writer to the back of the line of the queues it does not
+ * prefer. Not thread-safe: use it from one event-loop context.
+ */
+final class ShardConsumers {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardConsumers.class);
+
+  private final RabbitMQClient client;
+  private final QueueTopology topology;
+  private final int prefetch;
+  private final BiConsumer<Integer, RabbitMQMessage> handler;
+  private final BooleanSupplier stopping;
+  private final Map<Integer, RabbitMQConsumer> consumers = new HashMap<>();
+
+  /**
+   * @param handler told each delivery, with its shard
+   * @param stopping while on, {@link #prefer} changes nothing
+   */
+  ShardConsumers(
+      RabbitMQClient client,
+      QueueTopology topology,
+      int prefetch,
+      BiConsumer<Integer, RabbitMQMessage> handler,
+      BooleanSupplier stopping) {
+    this.client = client;
+    this.topology = topology;
+    this.prefetch = prefetch;
+    this.handler = handler;
+    this.stopping = stopping;
+  }
+
+  /** Subscribes to every shard, starting at a random one so active consumers spread out. */
+  Future<Void> consumeAll() {
+    Future<Void> done = Future.succeededFuture();
+    for (int shard : order(ThreadLocalRandom.current().nextInt(topology.shards()), topology.shards())) {
+      done = done.compose(v -> subscribe(shard));
+    }
+    return done;
+  }
+
+  /** Every shard once, from {@code first} on, wrapping around. */
+  static List<Integer> order(int first, int shards) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      order.add((first + i) % shards);
+    }
+    return order;
+  }
+
+  /** Moves this writer to the back of the line of every shard queue it does not prefer. */
+  void prefer(Set<Integer> preferred) {
+    for (int shard = 0; shard < topology.shards(); shard++) {
+      RabbitMQConsumer consumer = consumers.get(shard);
+      if (!preferred.contains(shard) && consumer != null && !stopping.getAsBoolean()) {
+        int requeued = shard;
+        consumer
+            .cancel()
+            .compose(v -> subscribe(requeued))
+            .onFailure(cause -> LOG.warn("could not re-subscribe to shard {}: {}", requeued, cause.toString()));
+      }
+    }
+  }
+
+  /** Cancels every subscription; the broker hands each queue to the next writer in line. */
+  List<Future<Void>> cancelAll() {
+    List<Future<Void>> cancelled = new ArrayList<>();
+    consumers.values().forEach(consumer -> cancelled.add(consumer.cancel()));
+    return cancelled;
+  }
+
+  private Future<Void> subscribe(int shard) {
+    QueueOptions options = new QueueOptions().setAutoAck(false).setMaxInternalQueueSize(prefetch * 4);
+    return client
+        .basicConsumer(topology.shardQueue(shard), options)
+        .map(
+            consumer -> {
+              consumers.put(shard, consumer);
+              consumer.handler(message -> handler.accept(shard, message));
+              return null;
+            });
+  }
+}
