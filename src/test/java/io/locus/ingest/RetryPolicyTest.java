@@ -7,33 +7,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.NoNodeAvailableException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import io.locus.support.TestVertx;
 
 /** The retries themselves run on a real Vert.x's timers, with a millisecond backoff. */
 @DisplayName("RetryPolicy")
 class RetryPolicyTest {
   private static final RetryPolicy WRITES = RetryPolicy.WRITES;
-  private static Vertx vertx;
+  @RegisterExtension static final TestVertx VERTX = new TestVertx();
   private final RetryPolicy fast = new RetryPolicy(5, 1, 4);
   private final AtomicInteger tries = new AtomicInteger();
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close().await();
-  }
 
   @Test
   @DisplayName("Cassandra unreachable, timing out or closed is transient; anything else is not")
@@ -95,14 +85,14 @@ class RetryPolicyTest {
   @Test
   @DisplayName("succeeds once a try succeeds, however many transient failures came first")
   void transientThenSuccess() throws Exception {
-    await(fast.retrying(vertx, failing(30, new NoNodeAvailableException()), () -> false));
+    await(fast.retrying(VERTX.get(), failing(30, new NoNodeAvailableException()), () -> false));
     assertThat(tries).hasValue(31);
   }
 
   @Test
   @DisplayName("succeeds when a failure that is not transient goes away before the fifth try")
   void poisonCured() throws Exception {
-    await(fast.retrying(vertx, failing(4, new IllegalArgumentException("flaky")), () -> false));
+    await(fast.retrying(VERTX.get(), failing(4, new IllegalArgumentException("flaky")), () -> false));
     assertThat(tries).hasValue(5);
   }
 
@@ -110,7 +100,7 @@ class RetryPolicyTest {
   @DisplayName("fails with the last failure after five tries of one that is not transient")
   void poisonGivenUp() {
     RuntimeException poison = new IllegalArgumentException("wrong arity");
-    Future<Void> done = fast.retrying(vertx, failing(Integer.MAX_VALUE, poison), () -> false);
+    Future<Void> done = fast.retrying(VERTX.get(), failing(Integer.MAX_VALUE, poison), () -> false);
     assertThatThrownBy(() -> await(done)).isSameAs(poison);
     assertThat(tries).hasValue(5);
   }
@@ -122,7 +112,7 @@ class RetryPolicyTest {
     RuntimeException down = new NoNodeAvailableException();
     Future<Void> done =
         fast.retrying(
-            vertx,
+            VERTX.get(),
             () -> {
               if (tries.incrementAndGet() == 3) {
                 stopping.set(true);
