@@ -147,6 +147,11 @@ final class Api {
     throw Failure.badRequest(name + " must be an integer between " + min + " and " + max);
   }
 
+  /** Runs {@code work} on a worker thread: CPU work an event loop must not spend. */
+  <T> Future<T> onWorker(java.util.concurrent.Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+
   /** Base of the links in answers: the configured public URL, else the request's own host. */
   String baseUrl(RoutingContext ctx) {
     if (!settings.publicBaseUrl().isEmpty()) {
@@ -168,12 +173,12 @@ final class Api {
   /**
    * The router's failure handler, the one place a failure becomes an HTTP answer: {@code
    * {"code":…,"message":…}} with the status of {@link Failure#of}, or the status the router set
-   * when nothing was thrown (404, 405, 413, …). Only 500s are logged, with their cause.
+   * when nothing was thrown (404, 405, 413, …; {@code fallbackStatus} when it set none). Only
+   * 500s are logged, with their cause.
    */
-  static void failure(RoutingContext ctx) {
+  static void failure(RoutingContext ctx, int fallbackStatus) {
     Throwable cause = ctx.failure();
-    Failure failure =
-        cause == null ? new Failure(ctx.statusCode() >= 400 ? ctx.statusCode() : 500, defaultMessage(ctx.statusCode())) : Failure.of(cause);
+    Failure failure = failureOf(ctx, cause, fallbackStatus);
     int status = failure.status();
     if (status == 500) {
       LOG.atError()
@@ -193,6 +198,26 @@ final class Api {
       ctx.response().putHeader("Retry-After", String.valueOf(limited.retryAfterSeconds()));
     }
     json(ctx, status, new JsonObject().put("code", status).put("message", failure.getMessage()));
+  }
+
+  /**
+   * What failed, as Locus answers it: a {@link Failure} or a handler's reply as {@link
+   * Failure#of} says; otherwise a 4xx status the router set (a bad Host, a path not starting
+   * with {@code /}); otherwise, when the framework failed while still reading the request (a
+   * body it cannot decode), a 400; anything else is a 500 of ours.
+   */
+  private static Failure failureOf(RoutingContext ctx, Throwable cause, int fallbackStatus) {
+    if (cause instanceof Failure || cause instanceof ReplyException) {
+      return Failure.of(cause);
+    }
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : cause == null ? fallbackStatus : -1;
+    if (status >= 400 && status <= 499) {
+      return new Failure(status, defaultMessage(status));
+    }
+    if (cause != null && !MalformedRequests.read(ctx)) {
+      return Failure.badRequest("malformed request: " + cause.getMessage());
+    }
+    return new Failure(status >= 500 && status <= 599 ? status : 500, defaultMessage(500));
   }
 
   static String defaultMessage(int status) {

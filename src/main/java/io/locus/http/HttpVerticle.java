@@ -54,7 +54,7 @@ public final class HttpVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMERS_CHANGED, changed -> consumers.forget(changed.body().getString("key")));
     OAuthHandler oauth = new OAuthHandler(vertx, auth, settings.publicBaseUrl(), consumers);
     return MalformedRequests.server(vertx)
-        .requestHandler(router(vertx, api, auth, oauth, ops.metricsEnabled()))
+        .requestHandler(MalformedRequests.checkingHost(router(vertx, api, auth, oauth, ops.metricsEnabled())))
         .listen(settings.port(), settings.host())
         .onSuccess(
             listening -> {
@@ -81,8 +81,7 @@ public final class HttpVerticle extends VerticleBase {
     AdminHandlers admin = new AdminHandlers(api, auth);
 
     Router router = Router.router(vertx);
-    MalformedRequests.frame(router);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(api.maxBodyBytes()));
+    MalformedRequests.frame(router, BodyHandler.create(false).setBodyLimit(api.maxBodyBytes()));
     OpsRoutes.mount(router, vertx, metrics);
 
     router.route(AdminHandlers.PREFIX + "/*").handler(admin::guard);

@@ -4,16 +4,20 @@ import io.locus.common.Failure;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.locus.ops.RequestIds;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Requests too broken for the router, answered with the same JSON errors as everything else:
@@ -32,26 +36,79 @@ final class MalformedRequests {
   /** Largest header block read, in bytes. */
   static final int MAX_HEADERS = 16 * 1024;
 
+  private static final String READ = "locus.read";
+
   private MalformedRequests() {}
 
-  /** An HTTP server with those limits that answers what its codec cannot decode with {@link #answer}. */
-  static HttpServer server(Vertx vertx) {
-    return vertx
-        .createHttpServer(new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS))
-        .invalidRequestHandler(MalformedRequests::answer);
+  /**
+   * Whether the framework had read the whole request (its line, headers and body) when {@code
+   * ctx} failed: what fails before that is the client's malformed request, not a fault of ours.
+   */
+  static boolean read(RoutingContext ctx) {
+    return Boolean.TRUE.equals(ctx.get(READ));
   }
 
   /**
-   * Mounts what every Locus router starts with, before any route that has a path (request ids,
-   * then the encoding check), and ends with: {@link Api#failure} for every failure and for the
-   * statuses the router sets itself.
+   * The server's request handler: answers 400 when an HTTP/1.1 request names no valid host, or
+   * several (HTTP/1.1 requires exactly one; the router cannot route without it), and hands the rest to {@code router}.
    */
-  static void frame(Router router) {
-    router.route().order(-2).handler(new RequestIds());
-    router.route().order(-1).handler(MalformedRequests::checkEncoding);
-    router.route().failureHandler(Api::failure);
+  static Handler<HttpServerRequest> checkingHost(Router router) {
+    return request -> {
+      if (request.version() == null) {
+        reply(request, 400, "the request must be HTTP/1.0, HTTP/1.1 or HTTP/2");
+        return;
+      }
+      List<String> hosts = request.headers().getAll(HttpHeaders.HOST);
+      boolean valid =
+          request.version() == HttpVersion.HTTP_2
+              ? request.authority() != null
+              : hosts.size() == 1 ? parsable(hosts.get(0)) : hosts.isEmpty() && request.version() == HttpVersion.HTTP_1_0;
+      if (valid) {
+        router.handle(request);
+      } else {
+        reply(request, 400, "the request must name one valid Host");
+      }
+    };
+  }
+
+  private static boolean parsable(String host) {
+    try {
+      return !host.isEmpty() && HostAndPort.parseAuthority(host, -1) != null;
+    } catch (RuntimeException malformed) {
+      return false;
+    }
+  }
+
+  /**
+   * An HTTP server with those limits that answers what its codec cannot decode with {@link
+   * #answer}. It refuses every WebSocket handshake (400; the API has no WebSocket routes): with
+   * no handshake handler at all, Vert.x would itself answer a bare 501 to a request of an unknown
+   * HTTP version instead of passing it to {@link #checkingHost}, which answers it a JSON 400.
+   */
+  static HttpServer server(Vertx vertx) {
+    return vertx
+        .createHttpServer(new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS))
+        .invalidRequestHandler(MalformedRequests::answer)
+        .webSocketHandshakeHandler(handshake -> handshake.reject(400));
+  }
+
+  /**
+   * Mounts what every Locus router starts with, before any route that has a path — request ids,
+   * the encoding check, then {@code readers} (the body handler) — and ends with: {@link
+   * Api#failure(RoutingContext, int)} for every failure and for the statuses the router set itself. Once the readers
+   * are through, the request is marked {@link #read}.
+   */
+  @SafeVarargs
+  static void frame(Router router, Handler<RoutingContext>... readers) {
+    router.route().handler(new RequestIds());
+    router.route().handler(MalformedRequests::checkEncoding);
+    for (Handler<RoutingContext> reader : readers) {
+      router.route().handler(reader);
+    }
+    router.route().handler(ctx -> ctx.put(READ, true).next());
+    router.route().failureHandler(ctx -> Api.failure(ctx, 500));
     for (int status : new int[] {400, 404, 405, 413, 414, 415, 431, 500}) {
-      router.errorHandler(status, Api::failure);
+      router.errorHandler(status, ctx -> Api.failure(ctx, status));
     }
   }
 
@@ -70,6 +127,11 @@ final class MalformedRequests {
       status = 400;
       message = "malformed HTTP request";
     }
+    reply(request, status, message);
+  }
+
+  /** A JSON error answered straight from the server, the router bypassed; the connection closes after it. */
+  private static void reply(HttpServerRequest request, int status, String message) {
     request
         .response()
         .setStatusCode(status)

@@ -37,7 +37,7 @@ public final class OpsVerticle extends VerticleBase {
     MalformedRequests.frame(router);
     OpsRoutes.mount(router, vertx, ops.metricsEnabled());
     return MalformedRequests.server(vertx)
-        .requestHandler(router)
+        .requestHandler(MalformedRequests.checkingHost(router))
         .listen(http.port(), http.host())
         .onSuccess(
             listening -> {

@@ -12,6 +12,7 @@ import io.locus.query.SearchOrder;
 import io.locus.record.ExactJson;
 import io.locus.record.Names;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -50,27 +51,34 @@ final class SearchHandlers {
     } else {
       throw Failure.badRequest("nearby takes {lat},{lon} or a geohash, got " + where);
     }
-    search(ctx, layer, area);
+    search(ctx, layer, Future.succeededFuture(area));
   }
 
   void withinBox(RoutingContext ctx) {
     String layer = Names.layer(Api.param(ctx, "layer"));
-    search(ctx, layer, box(Api.param(ctx, "box")));
+    search(ctx, layer, Future.succeededFuture(box(Api.param(ctx, "box"))));
   }
 
   void withinPolygon(RoutingContext ctx) {
     String layer = Names.layer(Api.param(ctx, "layer"));
-    JsonObject body = ExactJson.parseObject(ctx.body().buffer());
-    JsonObject geometry = "Feature".equals(body.getValue("type")) ? body.getJsonObject("geometry") : body;
-    if (geometry == null) {
-      throw Failure.badRequest("the Feature has no geometry");
-    }
-    JsonObject plain = new JsonObject(geometry.encode());
-    Areas.polygon(plain); // validate here, to answer 400 before any work is queued
-    search(ctx, layer, SearchCriteria.polygon(plain));
+    Buffer body = ctx.body().buffer();
+    // Read and validated here, to answer 400 before any work is queued; on a worker, since a
+    // polygon of thousands of vertices takes milliseconds to parse and check with S2.
+    search(ctx, layer, api.onWorker(() -> polygonArea(body)));
   }
 
-  private void search(RoutingContext ctx, String layer, JsonObject area) {
+  private static JsonObject polygonArea(Buffer body) {
+    JsonObject parsed = ExactJson.parseObject(body);
+    Object geometry = "Feature".equals(parsed.getValue("type")) ? parsed.getValue("geometry") : parsed;
+    if (!(geometry instanceof JsonObject object)) {
+      throw Failure.badRequest("the body must be a GeoJSON Polygon or MultiPolygon, or a Feature with one");
+    }
+    JsonObject plain = new JsonObject(object.encode());
+    Areas.polygon(plain);
+    return SearchCriteria.polygon(plain);
+  }
+
+  private void search(RoutingContext ctx, String layer, Future<JsonObject> checkedArea) {
     SearchOrder order = SearchOrder.parse(nonEmpty(ctx, "order"));
     Long start = seconds(ctx, "start");
     Long end = seconds(ctx, "end");
@@ -84,14 +92,17 @@ final class SearchHandlers {
               nonEmpty(ctx, "prop.name"), nonEmpty(ctx, "prop.type"), nonEmpty(ctx, "prop.equals"),
               nonEmpty(ctx, "prop.start"), nonEmpty(ctx, "prop.end"));
     }
-    SearchCriteria criteria =
-        new SearchCriteria(
-            layer, area, Api.intParam(ctx, "limit", DEFAULT_LIMIT, 1, Api.MAX_LIMIT), order, start, end,
-            property, nonEmpty(ctx, "cursor"));
+    PropertyFilter filter = property;
+    int limit = Api.intParam(ctx, "limit", DEFAULT_LIMIT, 1, Api.MAX_LIMIT);
+    String cursor = nonEmpty(ctx, "cursor");
     String base = api.baseUrl(ctx);
     Future<JsonObject> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.READ)
-            .compose(v -> api.askRead(ctx, RecordSearch.SEARCH, criteria))
+            .compose(v -> checkedArea)
+            .compose(
+                area ->
+                    api.askRead(
+                        ctx, RecordSearch.SEARCH, new SearchCriteria(layer, area, limit, order, start, end, filter, cursor)))
             .map(
                 page -> {
                   JsonArray features = new JsonArray();

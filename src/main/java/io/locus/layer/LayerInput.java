@@ -36,7 +36,7 @@ public final class LayerInput {
       throw Failure.badRequest("at most " + MAX_CALLBACKS + " callback_urls");
     }
     for (Object url : callbacks) {
-      if (!(url instanceof String) || !((String) url).matches("https?://[^\\s]{1,2000}")) {
+      if (!(url instanceof String text) || !text.matches("https?://[^\\s]{1,2000}") || !absoluteHttp(text)) {
         throw Failure.badRequest("callback_urls must be http(s) URLs, got " + url);
       }
     }
@@ -59,5 +59,15 @@ public final class LayerInput {
       throw Failure.badRequest("\"" + field + "\" must be a string of at most " + MAX_TEXT + " characters");
     }
     return (String) value;
+  }
+
+  /** Whether {@code url} parses as an absolute URL with a host (webhooks will be sent there). */
+  private static boolean absoluteHttp(String url) {
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      return uri.getHost() != null && !uri.getHost().isEmpty();
+    } catch (java.net.URISyntaxException malformed) {
+      return false;
+    }
   }
 }

@@ -850,7 +850,7 @@ final class FuzzGrammar {
       return oneOf(r,
           () -> "{\"public\":\"yes\"}", () -> "{\"callback_urls\":\"http://x\"}", () -> "{\"callback_urls\":[\"ftp://x\"]}",
           () -> "{\"title\":5}", () -> "{", () -> "{\"title\":null,\"public\":1}", () -> "{\"callback_urls\":[5]}",
-          () -> "{\"callback_urls\":[\"http://\"]}", () -> "{\"callback_urls\":[\"not a url\"]}",
+          () -> "{\"callback_urls\":[\"http://\"]}", () -> "{\"callback_urls\":[\"http://%zz\"]}", () -> "{\"callback_urls\":[\"not a url\"]}",
           () -> "{\"title\":\"" + "t".repeat(100_000) + "\"}", () -> "[".repeat(10_000) + "]".repeat(10_000), () -> "[]",
           () -> "{\"public\":NaN}", () -> "{\"callback_urls\":[\"javascript:alert(1)\"]}",
           () -> "{\"description\":[]}");
