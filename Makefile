@@ -7,7 +7,7 @@ CONFIG ?= conf/locus.json
 MVN ?= mvn -B --no-transfer-progress
 SERVICES := scripts/services.sh
 
-.PHONY: help up down status build package run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-signature jmh kubectl clean
+.PHONY: help up down status build package run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-signature bench-serving jmh kubectl clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ bench-codec: ## JMH: event-bus write batch as JsonObject against its own codec, 
 
 bench-signature: ## JMH: checking one OAuth 1.0 signature (parse, base string, HMAC-SHA1)
 	@$(MAKE) -s jmh BENCHMARK=SignatureBenchmark
+
+bench-serving: ## JMH: the serving tier's in-memory index: bytes a record, nearby searches a second
+	@$(MAKE) -s jmh BENCHMARK=ServingIndexBenchmark
 
 jmh:
 	@$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package diagram, checked on the compiled classes: http → query / ingest / layer / auth /
- * cluster → store → geo / record → ops / common, with the node's composition ({@code io.locus})
+ * cluster → store / serving → geo / record / feed → ops / common, with the node's composition ({@code io.locus})
  * above them all and no package importing one above it.
  */
 @DisplayName("Imports run one way through the package diagram")
@@ -30,8 +30,8 @@ class ArchitectureTest {
         .layer("Node").definedBy("io.locus")
         .layer("Http").definedBy("io.locus.http..")
         .layer("Features").definedBy(FEATURES.stream().map(f -> "io.locus." + f + "..").toArray(String[]::new))
-        .layer("Store").definedBy("io.locus.store..")
-        .layer("Model").definedBy("io.locus.geo..", "io.locus.record..")
+        .layer("Store").definedBy("io.locus.store..", "io.locus.serving..")
+        .layer("Model").definedBy("io.locus.geo..", "io.locus.record..", "io.locus.feed..")
         .layer("Foundation").definedBy("io.locus.common..", "io.locus.ops..")
         .whereLayer("Node").mayNotBeAccessedByAnyLayer()
         .whereLayer("Http").mayOnlyBeAccessedByLayers("Node")

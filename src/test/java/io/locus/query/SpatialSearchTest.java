@@ -1,11 +1,13 @@
 package io.locus.query;
 
-import io.locus.common.Failure;
-import io.locus.store.IndexReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.locus.common.Failure;
+import io.locus.feed.ChangeEvent;
 import io.locus.geo.Cells;
 import io.locus.geo.Earth;
+import io.locus.serving.LayerIndex;
+import io.locus.store.IndexReader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,9 +43,11 @@ import org.junit.jupiter.api.Test;
  * a half-space test on unit vectors for (convex, spherical) polygons.
  *
  * <p>The data set (about 3,000 points) and every query are drawn from one seed, printed in every
- * failure; rerun a failure with {@code -Dlocus.seed=<seed>}. The index is an in-memory {@link
- * IndexReader} that answers with completed futures, so every search runs synchronously on the
- * test thread.
+ * failure; rerun a failure with {@code -Dlocus.seed=<seed>}. Every search runs over two in-memory
+ * {@link IndexReader}s that answer with completed futures, so it runs synchronously on the test
+ * thread: {@link MemoryIndex}, shaped like the Cassandra tables, and the serving tier's {@link
+ * LayerIndex}, filled through its own history of loads, moves and deletes; their pages must be
+ * identical, record for record and cursor for cursor.
  *
  * <p>S2 and haversine disagree by rounding error, so points whose oracle distance lies within
  * {@code 1e-6 * radius + 1e-3} m of a circle's radius, or within 1e-7 degrees of a rectangle's or
@@ -76,6 +80,7 @@ class SpatialSearchTest {
   private static Map<String, Point> byId;
   private static MemoryIndex index;
   private static SpatialSearch search;
+  private static SpatialSearch servingSearch;
 
   /** A generated record with what the oracle needs of it. */
   record Point(String id, double lat, double lon, long created, String kind, int n, double[] xyz, IndexReader.Entry entry) {}
@@ -93,9 +98,39 @@ class SpatialSearchTest {
       index.add(p.entry());
     }
     search = new SpatialSearch(index);
+    servingSearch = new SpatialSearch(serving(new Random(SEED + 1)));
     System.out.printf(
         "SpatialSearchTest: seed=%d (override with -Dlocus.seed), %d points in %d partitions%n",
         SEED, points.size(), index.occupied.size());
+  }
+
+  /**
+   * The same points in a {@link LayerIndex}, reached through a history: a third of them are first
+   * loaded somewhere else and then moved by an upsert, a hundred more records are loaded, deleted
+   * and offered again older than their delete, and every event of the final states comes twice.
+   */
+  private static LayerIndex serving(Random rnd) {
+    LayerIndex layer = new LayerIndex(LAYER);
+    for (int i = 0; i < points.size(); i++) {
+      IndexReader.Entry entry = points.get(i).entry();
+      if (i % 3 == 0) {
+        Point elsewhere = points.get(rnd.nextInt(points.size()));
+        layer.load(new IndexReader.Entry(entry.id(), elsewhere.lat(), elsewhere.lon(), elsewhere.entry().coordinates(), 0, "{}"), 1);
+      }
+      ChangeEvent.State state = new ChangeEvent.State(entry.lat(), entry.lon(), entry.coordinates(), entry.created(), entry.properties());
+      for (int repeat = 0; repeat < 2; repeat++) {
+        layer.apply(ChangeEvent.upsert(LAYER, entry.id(), 2, 0, state, null));
+      }
+    }
+    for (int i = 0; i < 100; i++) {
+      IndexReader.Entry like = points.get(rnd.nextInt(points.size())).entry();
+      IndexReader.Entry ghost = new IndexReader.Entry("ghost-" + i, like.lat(), like.lon(), like.coordinates(), like.created(), like.properties());
+      layer.load(ghost, 1);
+      layer.apply(ChangeEvent.delete(LAYER, ghost.id(), 3, 0, null));
+      layer.load(ghost, 2);
+    }
+    assertThat(layer.size()).as("the serving index holds the points").isEqualTo(points.size());
+    return layer;
   }
 
   private static List<Point> generate(Random rnd) {
@@ -358,10 +393,28 @@ class SpatialSearchTest {
     return String.format("seed=%d (-Dlocus.seed=%d) %s query #%d: %s", SEED, SEED, property, query, criteria.toJson().encode());
   }
 
-  /** Runs one page; an exception thrown by run() counts as a failed future (as in the verticle). */
+  /**
+   * Runs one page over {@link MemoryIndex} and over the {@link LayerIndex}, which must answer
+   * alike, and returns the first; an exception thrown by run() counts as a failed future (as in
+   * the verticle).
+   */
   private static Future<SpatialSearch.Page> runOnce(SearchCriteria criteria) {
+    Future<SpatialSearch.Page> cassandraShaped = attempt(search, criteria);
+    Future<SpatialSearch.Page> serving = attempt(servingSearch, criteria);
+    String ctx = String.format("seed=%d %s over the LayerIndex", SEED, criteria.toJson().encode());
+    if (cassandraShaped.succeeded()) {
+      assertThat(serving.succeeded()).as("%s: failed with %s", ctx, serving.cause()).isTrue();
+      assertThat(serving.result().records()).as("%s: the page's records", ctx).isEqualTo(cassandraShaped.result().records());
+      assertThat(serving.result().nextCursor()).as("%s: the next cursor", ctx).isEqualTo(cassandraShaped.result().nextCursor());
+    } else {
+      assertThat(String.valueOf(serving.cause())).as("%s: the failure", ctx).isEqualTo(String.valueOf(cassandraShaped.cause()));
+    }
+    return cassandraShaped;
+  }
+
+  private static Future<SpatialSearch.Page> attempt(SpatialSearch over, SearchCriteria criteria) {
     try {
-      return search.run(criteria);
+      return over.run(criteria);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
