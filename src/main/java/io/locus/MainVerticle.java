@@ -15,7 +15,10 @@ import io.locus.http.OpsVerticle;
 import io.locus.layer.LayerVerticle;
 import io.locus.query.QueryVerticle;
 import io.locus.query.SpatialQueryVerticle;
+import io.locus.ingest.ChangeFeedVerticle;
+import io.locus.serving.ServingTier;
 import io.locus.store.Cassandra;
+import io.locus.store.LayerScanner;
 import io.locus.store.Schema;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Deployable;
@@ -36,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code query}: {@link QueryVerticle}, {@link LayerVerticle}, {@link ConsumerVerticle}
- *       and {@link SpatialQueryVerticle} (a worker)
+ *       and {@link SpatialQueryVerticle} (a worker); with {@code serving.enabled}, one {@link
+ *       ChangeFeedVerticle} feeding the node's {@link ServingTier}, which the query verticles read
  *   <li>{@code writer}: {@link WriterVerticle}
  *   <li>{@code publisher}: {@link PublisherVerticle}
  *   <li>{@code api}: {@link HttpVerticle}
@@ -76,10 +80,17 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<?> deployAll(CassandraClient cassandra, long purgeTimeoutMs) {
-    return deployIf(settings, "query", () -> new QueryVerticle(cassandra))
+    ServingTier tier =
+        settings.runs("query") && settings.serving().enabled() ? new ServingTier(settings.serving().maxBytes()) : null;
+    Future<?> feed =
+        tier == null
+            ? Future.succeededFuture()
+            : LayerScanner.prepare(cassandra)
+                .compose(scanner -> deploy(() -> new ChangeFeedVerticle(settings.rabbitmq(), tier, scanner), 1, ThreadingModel.EVENT_LOOP));
+    return feed.compose(v -> deployIf(settings, "query", () -> new QueryVerticle(cassandra, tier)))
         .compose(v -> deployIf(settings, "query", () -> new LayerVerticle(cassandra, purgeTimeoutMs)))
         .compose(v -> deployIf(settings, "query", () -> new ConsumerVerticle(cassandra)))
-        .compose(v -> deployIf(settings, "query", () -> new SpatialQueryVerticle(cassandra), ThreadingModel.WORKER))
+        .compose(v -> deployIf(settings, "query", () -> new SpatialQueryVerticle(cassandra, tier), ThreadingModel.WORKER))
         .compose(v -> deployIf(settings, "writer", () -> new WriterVerticle(settings.rabbitmq(), cassandra, settings.ops())))
         .compose(v -> deployIf(settings, "publisher", () -> new PublisherVerticle(settings.rabbitmq(), settings.ops())))
         .compose(v -> deployIf(settings, "api", () -> new HttpVerticle(settings.http(), settings.auth(), settings.ops())))

@@ -9,6 +9,7 @@ import io.locus.common.ConfigReader;
 import io.locus.http.HttpSettings;
 import io.locus.ingest.RabbitSettings;
 import io.locus.ops.OpsSettings;
+import io.locus.serving.ServingSettings;
 import io.locus.store.CassandraSettings;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -33,7 +34,8 @@ public record NodeSettings(
     CassandraSettings cassandra,
     ClusterSettings cluster,
     OpsSettings ops,
-    AuthSettings auth) {
+    AuthSettings auth,
+    ServingSettings serving) {
 
   /** The roles a node can run; see {@code MainVerticle}. */
   public static final Set<String> ROLE_NAMES = Set.of("api", "publisher", "writer", "query");
@@ -74,7 +76,8 @@ public record NodeSettings(
             CassandraSettings.from(reader.object(CASSANDRA)),
             ClusterSettings.from(reader.object(CLUSTER)),
             OpsSettings.from(config),
-            AuthSettings.from(reader.object(AUTH)));
+            AuthSettings.from(reader.object(AUTH)),
+            ServingSettings.from(reader.object(SERVING)));
     if (!settings.development()) {
       settings.auth().requireProductionReady();
       if (settings.rabbitmq().password().equals("guest")) {

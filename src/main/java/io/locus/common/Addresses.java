@@ -16,6 +16,15 @@ public final class Addresses {
   /** "Is Cassandra reachable?"; answered by {@code QueryVerticle}. */
   public static final String HEALTH_CASSANDRA = "locus.health.cassandra";
 
+  /** "How is the serving tier?"; answered by {@code ChangeFeedVerticle} on query nodes. */
+  public static final String HEALTH_SERVING = "locus.health.serving";
+
+  /**
+   * Local to a node: {@code "layer"}, asking to load a layer into memory; sent by the query
+   * verticles when a layer they were asked for is not held, consumed by {@code ChangeFeedVerticle}.
+   */
+  public static final String SERVING_WARM = "locus.serving.warm";
+
   /** Record reads (one, several, history); consumed by {@code QueryVerticle}. */
   public static final String RECORDS_READ = "locus.records.read";
 

@@ -144,4 +144,13 @@ public final class ConfigKeys {
 
   /** {@code text} (one line per event) or {@code json} (one JSON object per line). */
   public static final String LOGGING_FORMAT = "format";
+
+  /** Section for the in-memory serving tier of query nodes; read by {@code MainVerticle}. */
+  public static final String SERVING = "serving";
+
+  /** Whether query nodes load layers into memory and answer from there once warm. */
+  public static final String SERVING_ENABLED = "enabled";
+
+  /** The memory budget of one node's in-memory indexes, in MiB. */
+  public static final String SERVING_MAX_MEGABYTES = "maxMegabytes";
 }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies the operations delivered from the shard queues to Cassandra and settles each delivery:
- * acked only once Cassandra wrote everything it implies; sent to the {@link DeadLetters} when it
+ * acked only once Cassandra wrote everything it implies and the change it made is on the {@link
+ * ChangeFeed}; sent to the {@link DeadLetters} when it
  * does not parse or when {@link RetryPolicy#WRITES} gives up on it; requeued when it fails while
  * the writer is stopping. Operations on one record run one at a time, in queue order; a layer
  * purge waits for every earlier operation of its shard, later ones wait for it, and the layer is
@@ -34,6 +35,7 @@ final class OperationApplier {
 
   private final Vertx vertx;
   private final RecordWriter writer;
+  private final ChangeFeed feed;
   private final LayerCache layers;
   private final Deliveries deliveries;
   private final DeadLetters deadLetters;
@@ -51,12 +53,14 @@ final class OperationApplier {
       Vertx vertx,
       int shardCount,
       RecordWriter writer,
+      ChangeFeed feed,
       LayerCache layers,
       Deliveries deliveries,
       DeadLetters deadLetters,
       BooleanSupplier stopping) {
     this.vertx = vertx;
     this.writer = writer;
+    this.feed = feed;
     this.layers = layers;
     this.deliveries = deliveries;
     this.deadLetters = deadLetters;
@@ -115,7 +119,7 @@ final class OperationApplier {
 
   private Future<Void> purge(WriteOp op, int shard) {
     layers.forget(op.layer());
-    return writer.apply(op, shard);
+    return writer.apply(op, shard).compose(feed::publish);
   }
 
   private Future<Void> applyIfLayerExists(WriteOp op, int shard) {
@@ -127,7 +131,7 @@ final class OperationApplier {
                 LOG.debug("dropping {} of {}/{}: layer no longer exists", op.kind(), op.layer(), op.id());
                 return Future.succeededFuture();
               }
-              return writer.apply(op, shard);
+              return writer.apply(op, shard).compose(feed::publish);
             });
   }
 }

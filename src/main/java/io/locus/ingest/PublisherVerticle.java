@@ -11,7 +11,6 @@ import io.locus.ops.OpsSettings;
 import io.locus.ops.RequestIds;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -47,7 +46,7 @@ public final class PublisherVerticle extends VerticleBase {
   private final RabbitSettings settings;
   private QueueTopology topology;
   private RabbitMQClient client;
-  private volatile ConfirmTracker confirms;
+  private ConfirmedPublisher confirmed;
   private MessageConsumer<WriteBatch> publishing;
   private final OpsSettings ops;
 
@@ -62,6 +61,7 @@ public final class PublisherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     topology = new QueueTopology(settings);
+    confirmed = new ConfirmedPublisher(vertx, settings.confirmTimeoutMs());
     published = Metrics.registry().counter(Metrics.PUBLISHED);
     failed = Metrics.registry().counter(Metrics.PUBLISH_FAILED);
     return BrokerConnection.open(vertx, context, settings, this::onConnected)
@@ -84,17 +84,13 @@ public final class PublisherVerticle extends VerticleBase {
               if (left > 0) {
                 LOG.warn("stopping with {} publishes unconfirmed after {} ms", left, ops.shutdownDeadlineMs());
               }
-              ConfirmTracker current = confirms;
-              if (current != null) {
-                current.abandon();
-              }
+              confirmed.abandon();
               return client == null ? Future.succeededFuture() : client.stop();
             });
   }
 
   private int unconfirmed() {
-    ConfirmTracker current = confirms;
-    return current == null ? 0 : current.size();
+    return confirmed.unconfirmed();
   }
 
   private void sampleQueues() {
@@ -113,22 +109,10 @@ public final class PublisherVerticle extends VerticleBase {
 
   /** Runs on every (re)connection: declare the topology, then listen for confirms. */
   private Future<Void> onConnected(RabbitMQClient connection) {
-    ConfirmTracker previous = confirms;
-    confirms = null;
-    if (previous != null) {
-      previous.abandon();
-    }
-    ConfirmTracker tracker = new ConfirmTracker();
     return topology
         .declare(connection)
-        .compose(v -> connection.addConfirmListener(Math.max(1024, settings.prefetch() * 16)))
-        .map(
-            stream -> {
-              stream.handler(c -> tracker.settle(c.getDeliveryTag(), c.isMultiple(), c.isSucceeded()));
-              confirms = tracker;
-              LOG.info("publisher connected to RabbitMQ at {}:{}", settings.host(), settings.port());
-              return null;
-            });
+        .compose(v -> confirmed.connected(connection, Math.max(1024, settings.prefetch() * 16)))
+        .onSuccess(v -> LOG.info("publisher connected to RabbitMQ at {}:{}", settings.host(), settings.port()));
   }
 
   private void publish(Message<WriteBatch> request) {
@@ -167,25 +151,11 @@ public final class PublisherVerticle extends VerticleBase {
   }
 
   private Future<Void> publishConfirmed(int shard, AMQP.BasicProperties properties, Buffer body) {
-    ConfirmTracker tracker = confirms;
-    if (tracker == null || client == null || !client.isConnected()) {
-      return Future.failedFuture("message broker unavailable");
-    }
-    Promise<Void> confirmed = Promise.promise();
-    long timer =
-        vertx.setTimer(
-            settings.confirmTimeoutMs(),
-            id -> confirmed.tryFail("no confirm from the broker within " + settings.confirmTimeoutMs() + " ms"));
-    client
-        .basicPublishWithDeliveryTag(
-            topology.exchange(), QueueTopology.routingKey(shard), properties, body,
-            tag -> tracker.register(tag, confirmed))
-        .onFailure(cause -> confirmed.tryFail("publish failed: " + cause.getMessage()));
-    return confirmed.future().onComplete(done -> vertx.cancelTimer(timer));
+    return confirmed.publish(topology.exchange(), QueueTopology.routingKey(shard), properties, body);
   }
 
   private void health(Message<Object> request) {
-    boolean up = confirms != null && client != null && client.isConnected();
+    boolean up = confirmed.ready();
     request.reply(new JsonObject().put("status", up ? "up" : "down"));
   }
 }

@@ -15,7 +15,10 @@ import io.vertx.rabbitmq.RabbitMQClient;
  *       writer at a time applies a shard's operations in order; a message delivered more than
  *       {@code deliveryLimit} times is dead-lettered by the broker;
  *   <li>exchange and queue {@code <prefix>.dead}: dead letters, with the broker's {@code
- *       x-death} header or a writer's {@code x-locus-error} header saying why.
+ *       x-death} header or a writer's {@code x-locus-error} header saying why;
+ *   <li>exchange {@code <prefix>.changes} (topic): the change feed ({@code feed.ChangeEvent}),
+ *       routed by the shard number like the writes, so a consumer bound to some shards keeps
+ *       each record's order; a query node binds its own queue to {@code #}, every shard.
  * </ul>
  */
 public final class QueueTopology {
@@ -31,6 +34,11 @@ public final class QueueTopology {
 
   public String deadLetterExchange() {
     return settings.namePrefix() + ".dead";
+  }
+
+  /** The change feed's exchange. */
+  public String changesExchange() {
+    return settings.namePrefix() + ".changes";
   }
 
   public String deadLetterQueue() {
@@ -66,6 +74,7 @@ public final class QueueTopology {
         client
             .exchangeDeclare(exchange(), "direct", true, false)
             .compose(v -> client.exchangeDeclare(deadLetterExchange(), "fanout", true, false))
+            .compose(v -> client.exchangeDeclare(changesExchange(), "topic", true, false))
             .compose(v -> client.queueDeclare(deadLetterQueue(), true, false, false, quorum).mapEmpty())
             .compose(v -> client.queueBind(deadLetterQueue(), deadLetterExchange(), ""));
     for (int shard = 0; shard < settings.shards(); shard++) {

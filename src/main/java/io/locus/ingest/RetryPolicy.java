@@ -1,5 +1,6 @@
 package io.locus.ingest;
 
+import io.locus.common.Failure;
 import io.locus.store.Cassandra;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a writer retries an operation whose write failed. A transient failure (Cassandra
- * unreachable or not answering in time) is retried for as long as it takes; any other failure
+ * unreachable or not answering in time, the change feed's broker not confirming) is retried for as long as it takes; any other failure
  * makes the operation poison once {@code poisonTries} tries have failed. Tries are spaced by a
  * backoff starting at {@code firstDelayMs} and doubling up to {@code maxDelayMs}.
  */
@@ -23,7 +24,7 @@ record RetryPolicy(int poisonTries, long firstDelayMs, long maxDelayMs) {
 
   /** Whether {@code cause} may go away by itself, so that retrying is worth it however long. */
   static boolean isTransient(Throwable cause) {
-    return Cassandra.isUnavailable(cause);
+    return Cassandra.isUnavailable(cause) || Failure.statusOf(cause) == 503;
   }
 
   /** Whether the {@code tries}-th failed try, failing with {@code cause}, is the last. */

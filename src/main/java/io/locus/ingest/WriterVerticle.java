@@ -39,6 +39,7 @@ public final class WriterVerticle extends VerticleBase {
   private final CassandraClient cassandra;
   private final OpsSettings ops;
   private final QueueTopology topology;
+  private ConfirmedPublisher changes;
   private RabbitMQClient client;
   private Deliveries deliveries;
   private ShardConsumers consumers;
@@ -54,6 +55,7 @@ public final class WriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    changes = new ConfirmedPublisher(vertx, settings.confirmTimeoutMs());
     return Future.all(RecordWriter.prepare(cassandra), LayerStore.prepare(cassandra))
         .compose(
             prepared ->
@@ -75,6 +77,7 @@ public final class WriterVerticle extends VerticleBase {
             vertx,
             settings.shards(),
             writer,
+            new ChangeFeed(changes, topology),
             new LayerCache(name -> layers.get(name).map(Objects::nonNull), System::currentTimeMillis),
             deliveries,
             new DeadLetters(client, topology, deliveries),
@@ -105,6 +108,7 @@ public final class WriterVerticle extends VerticleBase {
     return topology
         .declare(connection)
         .compose(v -> connection.confirmSelect())
+        .compose(v -> changes.connected(connection, Math.max(1024, settings.prefetch() * settings.shards() * 2)))
         .compose(v -> connection.basicQos(settings.prefetch()));
   }
 }

@@ -20,7 +20,10 @@ import java.util.EnumSet;
  *   <li>{@value #QUEUE_MESSAGES}{@code {queue}}: messages waiting in each shard queue and the
  *       dead-letter queue, sampled every few seconds;
  *   <li>{@value #WRITE_LAG}: from a write's acceptance (the broker's confirm) to its
- *       persistence in Cassandra.
+ *       persistence in Cassandra;
+ *   <li>{@value #SERVING_RECORDS} / {@value #SERVING_BYTES}: records and estimated bytes in a
+ *       query node's memory; {@value #SERVING_LAYERS}{@code {state}}: layers warming, warm or
+ *       over budget; {@value #SERVING_STALE}: 1 while the change feed is lost or being caught up.
  * </ul>
  */
 public final class Metrics {
@@ -30,6 +33,10 @@ public final class Metrics {
   public static final String DEAD_LETTERED = "locus.write.dead.letters";
   public static final String QUEUE_MESSAGES = "locus.queue.messages";
   public static final String WRITE_LAG = "locus.write.lag";
+  public static final String SERVING_RECORDS = "locus.serving.records";
+  public static final String SERVING_BYTES = "locus.serving.bytes";
+  public static final String SERVING_STALE = "locus.serving.stale";
+  public static final String SERVING_LAYERS = "locus.serving.layers";
 
   private Metrics() {}
 

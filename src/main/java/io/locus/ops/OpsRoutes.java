@@ -53,7 +53,8 @@ public final class OpsRoutes {
         HealthChecks.create(vertx)
             .register("accepting", promise -> promise.complete(new Status().setOk(!Lifecycle.draining(vertx))))
             .register("rabbitmq", PROBE_TIMEOUT_MS * 2, promise -> probe(vertx, Addresses.HEALTH_RABBITMQ, promise))
-            .register("cassandra", PROBE_TIMEOUT_MS * 2, promise -> probe(vertx, Addresses.HEALTH_CASSANDRA, promise));
+            .register("cassandra", PROBE_TIMEOUT_MS * 2, promise -> probe(vertx, Addresses.HEALTH_CASSANDRA, promise))
+            .register("serving", PROBE_TIMEOUT_MS * 2, promise -> describeServing(vertx, promise));
     router.get(LIVE).handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get(READY).handler(HealthCheckHandler.createWithHealthChecks(ready));
     router.get(SUMMARY).handler(ctx -> summary(ctx, vertx));
@@ -75,6 +76,20 @@ public final class OpsRoutes {
         .executeBlocking(prometheus::scrape, false)
         .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The serving tier's layers (warming, warm, over budget) and whether it is stale, as detail:
+   * never a reason to be unready, since a cold or stale tier still answers (from Cassandra, or
+   * from memory while the feed catches up). Nodes without the tier say so.
+   */
+  private static void describeServing(Vertx vertx, Promise<Status> promise) {
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.HEALTH_SERVING, null, new DeliveryOptions().setSendTimeout(PROBE_TIMEOUT_MS).setLocalOnly(true))
+        .map(reply -> reply.body())
+        .otherwise(new JsonObject().put("status", "not served on this node"))
+        .onSuccess(detail -> promise.complete(Status.OK(detail)));
   }
 
   private static void probe(Vertx vertx, String address, Promise<Status> promise) {

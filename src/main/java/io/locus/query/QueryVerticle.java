@@ -3,7 +3,11 @@ package io.locus.query;
 import io.locus.common.Dispatcher;
 import io.locus.common.Failure;
 import io.locus.common.Addresses;
+import io.locus.serving.LayerIndex;
+import io.locus.serving.Serving;
+import io.locus.serving.ServingTier;
 import io.locus.store.Cassandra;
+import io.locus.store.IndexReader;
 import io.locus.store.RecordReader;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
@@ -30,10 +34,12 @@ import java.util.List;
  */
 public final class QueryVerticle extends VerticleBase {
   private final CassandraClient client;
+  private final ServingTier tier;
 
-  /** A verticle with what it needs of the node: its settings and shared clients. */
-  public QueryVerticle(CassandraClient client) {
+  /** Reads through {@code client}, or {@code tier} (null: no serving tier) when a layer is warm there. */
+  public QueryVerticle(CassandraClient client, ServingTier tier) {
     this.client = client;
+    this.tier = tier;
   }
 
   private RecordReader reader;
@@ -53,6 +59,22 @@ public final class QueryVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> get(RecordReads.Get request) {
+    LayerIndex memory = Serving.lookup(vertx, tier, request.layer());
+    if (memory != null) {
+      JsonArray found = new JsonArray();
+      for (String id : request.ids()) {
+        IndexReader.Entry entry = memory.get(id);
+        if (entry != null) {
+          found.add(
+              new JsonObject()
+                  .put("id", entry.id())
+                  .put("coordinates", entry.coordinates())
+                  .put("created", entry.created())
+                  .put("properties", entry.properties()));
+        }
+      }
+      return Future.succeededFuture(new JsonObject().put("records", found));
+    }
     List<Future<JsonObject>> reads = new ArrayList<>();
     for (String id : request.ids()) {
       reads.add(reader.record(request.layer(), id));

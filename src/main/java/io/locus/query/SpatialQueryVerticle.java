@@ -2,6 +2,9 @@ package io.locus.query;
 
 import io.locus.common.Dispatcher;
 import io.locus.common.Addresses;
+import io.locus.serving.LayerIndex;
+import io.locus.serving.Serving;
+import io.locus.serving.ServingTier;
 import io.locus.store.Cassandra;
 import io.locus.store.CassandraIndexReader;
 import io.vertx.cassandra.CassandraClient;
@@ -12,15 +15,20 @@ import io.vertx.core.json.JsonObject;
 /**
  * Spatial searches: consumes {@link Addresses#RECORDS_SEARCH} with a {@link SearchCriteria} and
  * replies {@code {"records":[…],"next_cursor":…}}, each record with its {@code distance} in
- * metres. Deployed as a worker verticle: coverings, polygon tests and distance computations are
- * CPU work that must not run on an event loop; the Cassandra reads stay asynchronous.
+ * metres. A layer warm in the node's {@link ServingTier} is searched in memory; any other is
+ * searched in Cassandra, and the tier is asked to load it. Both run the same {@link
+ * SpatialSearch}, so their answers are the same. Deployed as a worker verticle: coverings,
+ * polygon tests and distance computations are CPU work that must not run on an event loop; the
+ * Cassandra reads stay asynchronous.
  */
 public final class SpatialQueryVerticle extends VerticleBase {
   private final CassandraClient cassandra;
+  private final ServingTier tier;
 
-  /** A verticle with what it needs of the node: its settings and shared clients. */
-  public SpatialQueryVerticle(CassandraClient cassandra) {
+  /** Searches through {@code cassandra}, or {@code tier} (null: no serving tier) when a layer is warm there. */
+  public SpatialQueryVerticle(CassandraClient cassandra, ServingTier tier) {
     this.cassandra = cassandra;
+    this.tier = tier;
   }
 
   private SpatialSearch search;
@@ -38,7 +46,8 @@ public final class SpatialQueryVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> search(SearchCriteria criteria) {
-    return search
+    LayerIndex memory = Serving.lookup(vertx, tier, criteria.layer());
+    return (memory == null ? search : new SpatialSearch(memory))
         .run(criteria)
         .map(result -> new JsonObject().put("records", result.records()).put("next_cursor", result.nextCursor()));
   }

@@ -98,7 +98,8 @@ public final class LayerIndex implements IndexReader {
     final long cell;
     final String id;
     long ts;
-    Entry entry;
+    /** Volatile: {@link #get} reads it from any thread. */
+    volatile Entry entry;
 
     Live(long cell, String id, long ts, Entry entry) {
       this.cell = cell;
@@ -160,6 +161,12 @@ public final class LayerIndex implements IndexReader {
       return Future.failedFuture(failed);
     }
     return Future.succeededFuture();
+  }
+
+  /** The record {@code id} as it stands, or null when the index does not hold it. */
+  public Entry get(String id) {
+    Live live = records.get(id);
+    return live == null ? null : live.entry;
   }
 
   /** How many live records the index holds. */

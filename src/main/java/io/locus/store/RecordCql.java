@@ -8,7 +8,7 @@ final class RecordCql {
   static final int DELETE_MARKER_TTL_SECONDS = 7 * 24 * 3600;
 
   static final String SELECT_CURRENT =
-      "SELECT ts, cell, deleted FROM records WHERE layer = ? AND id = ?";
+      "SELECT ts, cell, deleted, lat, lon FROM records WHERE layer = ? AND id = ?";
 
   static final String SELECT_RECORD =
       "SELECT id, coordinates, created, properties, deleted FROM records WHERE layer = ? AND id = ?";
@@ -49,6 +49,11 @@ final class RecordCql {
 
   static final String SELECT_PARTITIONS =
       "SELECT pcell FROM layer_partitions WHERE layer = ? AND pcell >= ? AND pcell <= ?";
+
+  /** A whole index partition with each row's write timestamp, for loading a layer into memory. */
+  static final String SELECT_INDEX_PARTITION =
+      "SELECT id, lat, lon, coordinates, created, properties, WRITETIME(lat) AS ts FROM records_by_cell"
+          + " WHERE layer = ? AND pcell = ?";
 
   static final String SELECT_INDEX_RANGE =
       "SELECT id, lat, lon, coordinates, created, properties FROM records_by_cell"

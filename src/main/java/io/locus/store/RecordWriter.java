@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.locus.feed.ChangeEvent;
 import io.locus.geo.Cells;
 import io.locus.record.WriteOp;
 import io.vertx.cassandra.CassandraClient;
@@ -34,8 +35,12 @@ public final class RecordWriter {
     return Statements.prepare(client).map(statements -> new RecordWriter(client, statements));
   }
 
-  /** Applies a record upsert or delete; {@code shard} is the queue it came from. */
-  public Future<Void> apply(WriteOp op, int shard) {
+  /**
+   * Applies a record upsert, delete or layer purge; {@code shard} is the queue it came from.
+   * Completes with the changes it made, for the change feed: none when it changed nothing a
+   * reader sees (an older position, kept in the history only; the delete of a missing record).
+   */
+  public Future<List<ChangeEvent>> apply(WriteOp op, int shard) {
     return switch (op.kind()) {
       case UPSERT -> upsert(op, shard);
       case DELETE -> delete(op.layer(), op.id(), op.ts(), shard);
@@ -49,7 +54,7 @@ public final class RecordWriter {
         .map(rows -> Current.of(rows.one()));
   }
 
-  private Future<Void> upsert(WriteOp op, int shard) {
+  private Future<List<ChangeEvent>> upsert(WriteOp op, int shard) {
     WriteOp.Upsert state = op.upsert();
     long cell = Cells.leaf(state.lat(), state.lon());
     long partition = Cells.partitionOf(cell);
@@ -57,14 +62,14 @@ public final class RecordWriter {
         .compose(
             current -> {
               if (current != null && current.deleted && current.ts >= op.ts()) {
-                return Future.succeededFuture(); // deleted after this write was made
+                return Future.succeededFuture(List.of()); // deleted after this write was made
               }
               List<BatchableStatement<?>> writes = new ArrayList<>();
               writes.add(
                   statements.insertHistory().bind(
                       op.layer(), op.id(), op.ts(), state.created(), state.coordinates(), op.ts()));
               if (current != null && !current.deleted && current.ts > op.ts()) {
-                return execute(writes); // newer position already there: history only
+                return execute(writes).map(List.of()); // newer position already there: history only
               }
               writes.add(
                   statements.insertRecord().bind(
@@ -86,16 +91,19 @@ public final class RecordWriter {
               if (current == null || current.cell == null || Cells.partitionOf(current.cell) != partition) {
                 writes.add(statements.insertPartition().bind(op.layer(), partition));
               }
-              return execute(writes);
+              ChangeEvent.State after =
+                  new ChangeEvent.State(state.lat(), state.lon(), state.coordinates(), state.created(), state.properties());
+              return execute(writes)
+                  .map(List.of(ChangeEvent.upsert(op.layer(), op.id(), op.ts(), shard, after, Current.position(current))));
             });
   }
 
-  private Future<Void> delete(String layer, String id, long acceptedTs, int shard) {
+  private Future<List<ChangeEvent>> delete(String layer, String id, long acceptedTs, int shard) {
     return current(layer, id)
         .compose(
             current -> {
               if (current == null) {
-                return Future.succeededFuture();
+                return Future.succeededFuture(List.of());
               }
               // A delete always removes what is there, even a record stamped in the future.
               long ts = Math.max(acceptedTs, current.ts + 1);
@@ -106,7 +114,7 @@ public final class RecordWriter {
               if (current.cell != null) {
                 writes.add(statements.deleteIndex().bind(ts, layer, Cells.partitionOf(current.cell), current.cell, id));
               }
-              return execute(writes);
+              return execute(writes).map(List.of(ChangeEvent.delete(layer, id, ts, shard, Current.position(current))));
             });
   }
 
@@ -120,35 +128,66 @@ public final class RecordWriter {
 
   /**
    * Deletes every record of {@code layer} that lives in {@code shard}, a page at a time, and the
-   * layer's list of occupied partitions as it stood when the layer was deleted.
+   * layer's list of occupied partitions as it stood when the layer was deleted; its changes are
+   * the purge and the deletes stamped after it.
    */
-  private Future<Void> purge(String layer, long ts, int shard) {
+  private Future<List<ChangeEvent>> purge(String layer, long ts, int shard) {
     return client
         .execute(statements.selectMembers().bind(layer, shard).setPageSize(200))
-        .compose(page -> purgePage(page, layer, ts, shard))
-        .compose(v -> client.execute(statements.deletePartitions().bind(ts, layer)).mapEmpty());
+        .compose(page -> purgePage(page, layer, ts, shard, new ArrayList<>()))
+        .compose(
+            changes ->
+                client
+                    .execute(statements.deletePartitions().bind(ts, layer))
+                    .map(
+                        v -> {
+                          changes.add(ChangeEvent.purge(layer, ts, shard));
+                          return changes;
+                        }));
   }
 
-  private Future<Void> purgePage(ResultSet page, String layer, long ts, int shard) {
-    List<Future<Void>> deletes = new ArrayList<>();
+  /**
+   * Deletes one page of the shard's members and the pages after it; completes with {@code
+   * later}, to which it adds the deletes stamped after the purge (a record stamped in the future
+   * is deleted after its own stamp, which the purge's own change would not cover).
+   */
+  private Future<List<ChangeEvent>> purgePage(ResultSet page, String layer, long ts, int shard, List<ChangeEvent> later) {
+    List<Future<List<ChangeEvent>>> deletes = new ArrayList<>();
     for (Row row : page.currentPage()) {
       deletes.add(delete(layer, row.getString("id"), ts, shard));
     }
     return Future.all(deletes)
         .compose(
-            v ->
-                page.hasMorePages()
-                    ? page.fetchNextPage().compose(next -> purgePage(next, layer, ts, shard))
-                    : Future.succeededFuture());
+            all -> {
+              for (int i = 0; i < all.size(); i++) {
+                List<ChangeEvent> deleted = all.resultAt(i);
+                deleted.stream().filter(change -> change.ts() > ts).forEach(later::add);
+              }
+              return page.hasMorePages()
+                  ? page.fetchNextPage().compose(next -> purgePage(next, layer, ts, shard, later))
+                  : Future.succeededFuture(later);
+            });
   }
 
-  private record Current(long ts, Long cell, boolean deleted) {
+  private record Current(long ts, Long cell, boolean deleted, Double lat, Double lon) {
+    /** Where the record was before this write, when it was anywhere. */
+    static ChangeEvent.Position position(Current current) {
+      return current == null || current.deleted || current.lat == null || current.lon == null
+          ? null
+          : new ChangeEvent.Position(current.lat, current.lon);
+    }
+
     static Current of(Row row) {
       if (row == null) {
         return null;
       }
       Long cell = row.isNull("cell") ? null : row.getLong("cell");
-      return new Current(row.getLong("ts"), cell, row.getBoolean("deleted"));
+      return new Current(
+          row.getLong("ts"),
+          cell,
+          row.getBoolean("deleted"),
+          row.isNull("lat") ? null : row.getDouble("lat"),
+          row.isNull("lon") ? null : row.getDouble("lon"));
     }
   }
 

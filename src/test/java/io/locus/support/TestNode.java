@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +55,7 @@ public final class TestNode implements AutoCloseable {
                     .setMaxEventLoopExecuteTime(BLOCKED_THRESHOLD_MS)
                     .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS),
                 true));
-    this.http = new Http("http://127.0.0.1:" + PORT);
+    this.http = new Http("http://127.0.0.1:" + config.getJsonObject("http").getInteger("port"));
   }
 
   /** The development configuration, pointed at test names, with {@code overrides} (env style). */
@@ -83,6 +85,11 @@ public final class TestNode implements AutoCloseable {
     return vertx;
   }
 
+  /** The blocked-loop reports counted so far (each fails the test at {@link #close}). */
+  public List<String> blockedLoops() {
+    return List.copyOf(watch.events);
+  }
+
   @Override
   public void close() {
     try {
@@ -95,9 +102,17 @@ public final class TestNode implements AutoCloseable {
 
   /** Collects the blocked-thread warnings Vert.x logs. */
   private static final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
+    private static final Pattern REPORT = Pattern.compile("Thread (\\S+) has been blocked for (\\d+) ms");
+    /** Below this share of the CPU over the blocked time, the loop was starved, not held. */
+    private static final double STARVED = 0.5;
+    private static final List<String> BLOCKING_CALLS =
+        List.of("Unsafe.park", "Object.wait", "Thread.sleep", "SocketDispatcher.read", "FileDispatcherImpl", "Net.poll", "NioSocketImpl");
+
     final List<String> events = new CopyOnWriteArrayList<>();
+    private LoopCpu cpu;
 
     void attach() {
+      cpu = new LoopCpu();
       setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
       start();
       root().addAppender(this);
@@ -106,6 +121,7 @@ public final class TestNode implements AutoCloseable {
     void detach() {
       root().detachAppender(this);
       stop();
+      cpu.close();
     }
 
     private static Logger root() {
@@ -114,10 +130,15 @@ public final class TestNode implements AutoCloseable {
 
     @Override
     protected void append(ILoggingEvent event) {
-      if (event.getFormattedMessage().contains("has been blocked for")
-          && event.getFormattedMessage().contains("eventloop")
-          && !idle(event)) {
-        events.add(event.getFormattedMessage() + " at " + topFrame(event));
+      if (!event.getFormattedMessage().contains("has been blocked for")
+          || !event.getFormattedMessage().contains("eventloop")
+          || idle(event)) {
+        return;
+      }
+      Matcher report = REPORT.matcher(event.getFormattedMessage());
+      double share = report.find() ? cpu.cpuShare(report.group(1), Long.parseLong(report.group(2))) : 1;
+      if (inBlockingCall(event) || share >= STARVED) {
+        events.add(event.getFormattedMessage() + " at " + topFrame(event) + String.format(" (on the CPU %.0f%% of it)", share * 100));
       }
     }
 
@@ -135,6 +156,26 @@ public final class TestNode implements AutoCloseable {
           || top.contains("KeySetSelector.select")
           || top.contains("$$Lambda") && top.contains("<init>")
           || top.contains(".<clinit>(");
+    }
+
+    /**
+     * Whether the loop sat in a blocking call. A loop neither so parked nor on the CPU for at
+     * least {@link #STARVED} of the time it was "blocked" was runnable and waiting for a core:
+     * the machine starved it (other processes on two cores), and no code of ours held it.
+     */
+    private static boolean inBlockingCall(ILoggingEvent event) {
+      var proxy = event.getThrowableProxy();
+      if (proxy == null) {
+        return true;
+      }
+      var frames = proxy.getStackTraceElementProxyArray();
+      for (int i = 0; i < Math.min(6, frames.length); i++) {
+        String frame = frames[i].getStackTraceElement().toString();
+        if (BLOCKING_CALLS.stream().anyMatch(frame::contains)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private static String topFrame(ILoggingEvent event) {

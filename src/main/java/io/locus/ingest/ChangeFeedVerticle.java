@@ -1,0 +1,165 @@
+package io.locus.ingest;
+
+import io.locus.common.Addresses;
+import io.locus.feed.ChangeEvent;
+import io.locus.ops.Metrics;
+import io.micrometer.core.instrument.Gauge;
+import io.locus.serving.LayerIndex;
+import io.locus.serving.ServingTier;
+import io.locus.store.LayerScanner;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.QueueOptions;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQMessage;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds a query node's {@link ServingTier} (one instance per node). On every (re)connection it
+ * binds a queue of its own (exclusive, deleted with the connection) to every shard of the change
+ * feed, then consumes it, applying each change to the layer it concerns. A layer is loaded when
+ * a query verticle first asks for it ({@link Addresses#SERVING_WARM}): subscribed first (the
+ * queue is bound already), then scanned from Cassandra, page by page, into a new index that
+ * the feed updates meanwhile; newest write wins and tombstones stop resurrection, so the order
+ * of scan rows and changes does not matter. When the connection to the broker drops, changes
+ * may be missed: the tier is marked stale (it keeps answering) and, once the feed is back, every
+ * held layer is rebuilt the same way and swapped in, which ends the staleness.
+ *
+ * <p>Every change and scan row is applied on this verticle's event loop, the one writer of the
+ * tier; answering from it happens on the query verticles' threads.
+ */
+public final class ChangeFeedVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeFeedVerticle.class);
+  private static final long CONNECTION_CHECK_MS = 500;
+  private static final long PRUNE_MS = 60_000;
+  private static final int BUDGET_CHECK_ROWS = 1_000;
+
+  private final RabbitSettings settings;
+  private final ServingTier tier;
+  private final LayerScanner scanner;
+  private final QueueTopology topology;
+  private RabbitMQClient client;
+  private boolean connectedOnce;
+
+  /** The feed of {@code tier}, loading layers through {@code scanner}. */
+  public ChangeFeedVerticle(RabbitSettings settings, ServingTier tier, LayerScanner scanner) {
+    this.settings = settings;
+    this.tier = tier;
+    this.scanner = scanner;
+    this.topology = new QueueTopology(settings);
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.eventBus().<String>localConsumer(Addresses.SERVING_WARM, request -> warm(request.body()));
+    vertx.eventBus().<Object>consumer(Addresses.HEALTH_SERVING, request -> request.reply(describe()));
+    vertx.setPeriodic(CONNECTION_CHECK_MS, t -> noticeLoss());
+    Gauge.builder(Metrics.SERVING_RECORDS, tier, ServingTier::records).register(Metrics.registry());
+    Gauge.builder(Metrics.SERVING_BYTES, tier, ServingTier::bytes).register(Metrics.registry());
+    Gauge.builder(Metrics.SERVING_STALE, tier, t -> t.stale() ? 1 : 0).register(Metrics.registry());
+    for (ServingTier.State state : ServingTier.State.values()) {
+      Gauge.builder(Metrics.SERVING_LAYERS, tier, t -> t.count(state))
+          .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
+          .register(Metrics.registry());
+    }
+    vertx.setPeriodic(PRUNE_MS, t -> tier.prune(TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())));
+    return BrokerConnection.open(vertx, context, settings, this::onConnected).onSuccess(connected -> client = connected);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return client == null ? Future.succeededFuture() : client.stop();
+  }
+
+  private JsonObject describe() {
+    return tier.describe().put("status", tier.stale() ? "stale" : "up");
+  }
+
+  private void noticeLoss() {
+    if (client != null && !client.isConnected() && !tier.stale()) {
+      LOG.warn("change feed lost: in-memory layers are stale until the feed is back and they are reloaded");
+      tier.stale(true);
+    }
+  }
+
+  private Future<Void> onConnected(RabbitMQClient connection) {
+    boolean reconnection = connectedOnce;
+    connectedOnce = true;
+    return topology
+        .declare(connection)
+        .compose(v -> connection.queueDeclare("", false, true, true))
+        .compose(
+            queue ->
+                connection
+                    .queueBind(queue.getQueue(), topology.changesExchange(), "#")
+                    .compose(v -> connection.basicConsumer(queue.getQueue(), new QueueOptions().setAutoAck(true))))
+        .map(
+            consumer -> {
+              consumer.handler(this::onChange);
+              if (reconnection) {
+                rebuildAll();
+              }
+              return null;
+            });
+  }
+
+  private void onChange(RabbitMQMessage message) {
+    ChangeEvent change;
+    try {
+      change = ChangeEvent.fromBuffer(message.body());
+    } catch (IllegalArgumentException malformed) {
+      LOG.warn("ignoring a malformed change event: {}", malformed.getMessage());
+      return;
+    }
+    tier.apply(change);
+  }
+
+  private void warm(String layer) {
+    if (tier.holds(layer)) {
+      return;
+    }
+    load(layer, tier.startWarming(layer));
+  }
+
+  private void rebuildAll() {
+    List<String> layers = tier.fed();
+    LOG.info("change feed back: reloading {} in-memory layers", layers.size());
+    tier.stale(true);
+    Future.all(layers.stream().map(layer -> load(layer, tier.startRebuilding(layer))).toList())
+        .onComplete(done -> tier.stale(false));
+  }
+
+  /** Scans {@code layer} into {@code index}; swaps it in when done, or gives the layer up when over budget. */
+  private Future<Boolean> load(String layer, LayerIndex index) {
+    long started = System.nanoTime();
+    int[] rows = {0};
+    return scanner
+        .scan(
+            layer,
+            (entry, ts) -> {
+              index.load(entry, ts);
+              return ++rows[0] % BUDGET_CHECK_ROWS != 0 || tier.withinBudget();
+            })
+        .map(complete -> complete && tier.withinBudget())
+        .onSuccess(
+            fits -> {
+              long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+              if (fits) {
+                tier.warmed(layer, index, tookMillis);
+                LOG.info("layer {} in memory: {} records in {} ms", layer, index.size(), tookMillis);
+              } else {
+                tier.overBudget(layer);
+                LOG.warn("layer {} left on the Cassandra path: over the serving.maxMegabytes budget", layer);
+              }
+            })
+        .onFailure(
+            cause -> {
+              tier.abandon(layer, index);
+              LOG.warn("could not load layer {} into memory: {}", layer, cause.getMessage());
+            });
+  }
+}

@@ -1,0 +1,97 @@
+package io.locus.support;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How much CPU each event-loop thread used lately, sampled every {@link #SAMPLE_MS} ms, so a
+ * blocked-thread report can tell a loop our code held (busy on the CPU, or parked in a blocking
+ * call) from one the machine starved (runnable, but given almost no CPU). Threads of the same
+ * name in several Vert.x instances of one JVM count as one name; the busiest one speaks for it.
+ */
+final class LoopCpu implements AutoCloseable {
+  static final long SAMPLE_MS = 20;
+  private static final long KEEP_NANOS = 10_000_000_000L;
+
+  private record Sample(long atNanos, long cpuNanos) {}
+
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final Map<Long, Deque<Sample>> samples = new ConcurrentHashMap<>();
+  private final Map<Long, String> names = new ConcurrentHashMap<>();
+  private final Thread sampler;
+  private volatile boolean running = true;
+
+  LoopCpu() {
+    sampler = new Thread(this::run, "loop-cpu-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+  }
+
+  private void run() {
+    while (running) {
+      long now = System.nanoTime();
+      for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        if (info != null && info.getThreadName().startsWith("vert.x-eventloop-thread-")) {
+          long cpu = threads.getThreadCpuTime(info.getThreadId());
+          if (cpu >= 0) {
+            names.put(info.getThreadId(), info.getThreadName());
+            Deque<Sample> ring = samples.computeIfAbsent(info.getThreadId(), id -> new ArrayDeque<>());
+            synchronized (ring) {
+              ring.addLast(new Sample(now, cpu));
+              while (!ring.isEmpty() && now - ring.peekFirst().atNanos() > KEEP_NANOS) {
+                ring.removeFirst();
+              }
+            }
+          }
+        }
+      }
+      try {
+        Thread.sleep(SAMPLE_MS);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * The largest share of the last {@code windowMs} that a thread called {@code name} spent on
+   * the CPU, 0 to 1; 1 when there are not enough samples to tell (so a report is never excused
+   * for want of data).
+   */
+  double cpuShare(String name, long windowMs) {
+    long now = System.nanoTime();
+    long from = now - windowMs * 1_000_000;
+    double best = -1;
+    for (Map.Entry<Long, String> thread : names.entrySet()) {
+      if (!thread.getValue().equals(name)) {
+        continue;
+      }
+      Deque<Sample> ring = samples.get(thread.getKey());
+      Sample first = null;
+      Sample last = null;
+      synchronized (ring) {
+        for (Sample sample : ring) {
+          if (sample.atNanos() >= from && first == null) {
+            first = sample;
+          }
+          last = sample;
+        }
+      }
+      if (first != null && last != null && last.atNanos() - first.atNanos() >= windowMs * 500_000) {
+        best = Math.max(best, (double) (last.cpuNanos() - first.cpuNanos()) / (last.atNanos() - first.atNanos()));
+      }
+    }
+    return best < 0 ? 1 : best;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    sampler.interrupt();
+  }
+}
