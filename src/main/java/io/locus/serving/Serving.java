@@ -2,9 +2,13 @@ package io.locus.serving;
 
 import io.locus.common.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 
 /** How a query verticle reaches the node's serving tier. */
 public final class Serving {
+  /** The feed verticle's warm address is a local consumer: a clustered send must not look beyond this node. */
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
   private Serving() {}
 
   /**
@@ -17,7 +21,7 @@ public final class Serving {
     }
     LayerIndex index = tier.serving(layer);
     if (index == null && !tier.holds(layer)) {
-      vertx.eventBus().send(Addresses.SERVING_WARM, layer);
+      vertx.eventBus().send(Addresses.SERVING_WARM, layer, LOCAL);
     }
     return index;
   }

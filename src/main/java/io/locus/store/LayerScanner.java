@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.cassandra.ResultSet;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.List;
 
 /**
@@ -38,26 +39,32 @@ public final class LayerScanner {
 
   /**
    * Feeds every row of {@code layer} to {@code sink} on the caller's context; completes with
-   * true once all were read, false when the sink stopped the scan.
+   * true once all were read, false when the sink stopped the scan. Each page is asked for only
+   * once the one before it was fed, from the callback of the read before, so a layer of
+   * thousands of partitions builds no chain of nested futures.
    */
   public Future<Boolean> scan(String layer, Sink sink) {
-    return client
+    Promise<Boolean> done = Promise.promise();
+    client
         .executeWithFullFetch(partitions.bind(layer, Long.MIN_VALUE, Long.MAX_VALUE))
-        .map(rows -> rows.stream().map(row -> row.getLong("pcell")).toList())
-        .compose(cells -> scanPartitions(layer, cells, 0, sink));
+        .onSuccess(rows -> partition(layer, rows.stream().map(row -> row.getLong("pcell")).toList(), 0, sink, done))
+        .onFailure(done::fail);
+    return done.future();
   }
 
-  private Future<Boolean> scanPartitions(String layer, List<Long> cells, int next, Sink sink) {
+  private void partition(String layer, List<Long> cells, int next, Sink sink, Promise<Boolean> done) {
     if (next == cells.size()) {
-      return Future.succeededFuture(true);
+      done.complete(true);
+      return;
     }
-    return client
+    client
         .execute(partition.bind(layer, cells.get(next)).setPageSize(PAGE_SIZE))
-        .compose(page -> drain(page, sink))
-        .compose(more -> more ? scanPartitions(layer, cells, next + 1, sink) : Future.succeededFuture(false));
+        .onSuccess(page -> page(page, sink, () -> partition(layer, cells, next + 1, sink, done), done))
+        .onFailure(done::fail);
   }
 
-  private Future<Boolean> drain(ResultSet page, Sink sink) {
+  /** Feeds one page; then the next page of the partition, or {@code then} when it was the last. */
+  private void page(ResultSet page, Sink sink, Runnable then, Promise<Boolean> done) {
     for (Row row : page.currentPage()) {
       IndexReader.Entry entry =
           new IndexReader.Entry(
@@ -68,9 +75,14 @@ public final class LayerScanner {
               row.getLong("created"),
               row.getString("properties"));
       if (!sink.accept(entry, row.getLong("ts"))) {
-        return Future.succeededFuture(false);
+        done.complete(false);
+        return;
       }
     }
-    return page.hasMorePages() ? page.fetchNextPage().compose(next -> drain(next, sink)) : Future.succeededFuture(true);
+    if (page.hasMorePages()) {
+      page.fetchNextPage().onSuccess(next -> page(next, sink, then, done)).onFailure(done::fail);
+    } else {
+      then.run();
+    }
   }
 }

@@ -175,6 +175,31 @@ class ServingIT {
   }
 
   /** The layer's state and record count in the serving node's memory (after a query that asks for it), from /health/ready. */
+  @Test
+  @DisplayName("a layer spread over thousands of index partitions loads into memory whole")
+  void loadsAWideLayer() {
+    String wide = NODE.http().newLayer("it.serving.wide.");
+    Random random = new Random(SEED + 1);
+    int points = 6_000;
+    for (int from = 0; from < points; from += 100) {
+      JsonArray features = new JsonArray();
+      for (int i = from; i < from + 100; i++) {
+        double lat = Math.toDegrees(Math.asin(random.nextDouble() * 2 - 1));
+        features.add(feature("w" + i, lat, random.nextDouble() * 360 - 180, 1_400_000_000L, new JsonObject()));
+      }
+      assertThat(NODE.http().post("/0.1/records/" + wide + ".json", new JsonObject().put("type", "FeatureCollection").put("features", features)).status())
+          .isEqualTo(202);
+    }
+    Eventually.await(
+        Duration.ofSeconds(60),
+        () -> cassandraOnly.http.get("/0.1/records/" + wide + "/w" + (points - 1) + ".json").status(),
+        status -> status == 200);
+    Eventually.await(
+        Duration.ofSeconds(60),
+        () -> held(wide),
+        h -> "warm".equals(h.getString("state")) && h.getInteger("records", -1) == points);
+  }
+
   private static JsonObject held(String name) {
     NODE.http().get("/0.1/records/" + name + "/nearby/1.0,1.0.json?radius=1");
     JsonObject ready = NODE.http().unsigned().get("/health/ready").json();
