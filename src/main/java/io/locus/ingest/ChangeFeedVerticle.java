@@ -14,14 +14,15 @@ import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds a query node's {@link ServingTier} (one instance per node). On every (re)connection it
- * binds a queue of its own (exclusive, deleted with the connection) to every shard of the change
- * feed, then consumes it, applying each change to the layer it concerns. A layer is loaded when
+ * Feeds a query node's {@link ServingTier} (one instance per node). It binds a queue of its own
+ * ({@code <prefix>.changes.<uuid>}) to every shard of the change feed and consumes it, applying
+ * each change to the layer it concerns. A layer is loaded when
  * a query verticle first asks for it ({@link Addresses#SERVING_WARM}): subscribed first (the
  * queue is bound already), then scanned from Cassandra, page by page, into a new index that
  * the feed updates meanwhile; newest write wins and tombstones stop resurrection, so the order
@@ -37,12 +38,14 @@ public final class ChangeFeedVerticle extends VerticleBase {
   private static final long CONNECTION_CHECK_MS = 500;
   private static final long PRUNE_MS = 60_000;
   private static final int BUDGET_CHECK_ROWS = 1_000;
+  private static final long QUEUE_EXPIRES_MS = 60_000;
 
   private final RabbitSettings settings;
   private final ServingTier tier;
   private final LayerScanner scanner;
   private final QueueTopology topology;
   private RabbitMQClient client;
+  private final String queue;
   private boolean connectedOnce;
 
   /** The feed of {@code tier}, loading layers through {@code scanner}. */
@@ -51,6 +54,7 @@ public final class ChangeFeedVerticle extends VerticleBase {
     this.tier = tier;
     this.scanner = scanner;
     this.topology = new QueueTopology(settings);
+    this.queue = topology.changesExchange() + "." + UUID.randomUUID();
   }
 
   @Override
@@ -86,23 +90,28 @@ public final class ChangeFeedVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Declares and binds the node's own feed queue on every (re)connection; consumes it from the
+   * first one only: the client restarts that consumer by itself after a reconnection. The queue
+   * is durable, so neither a lost connection nor a broker restart loses what was routed to it
+   * meanwhile, and it expires {@link #QUEUE_EXPIRES_MS} after its node stopped consuming.
+   */
   private Future<Void> onConnected(RabbitMQClient connection) {
     boolean reconnection = connectedOnce;
-    connectedOnce = true;
-    return topology
-        .declare(connection)
-        .compose(v -> connection.queueDeclare("", false, true, true))
-        .compose(
-            queue ->
-                connection
-                    .queueBind(queue.getQueue(), topology.changesExchange(), "#")
-                    .compose(v -> connection.basicConsumer(queue.getQueue(), new QueueOptions().setAutoAck(true))))
+    Future<Void> bound =
+        topology
+            .declare(connection)
+            .compose(v -> connection.queueDeclare(queue, true, false, false, new JsonObject().put("x-expires", QUEUE_EXPIRES_MS)))
+            .compose(v -> connection.queueBind(queue, topology.changesExchange(), "#"));
+    if (reconnection) {
+      return bound.onSuccess(v -> rebuildAll());
+    }
+    return bound
+        .compose(v -> connection.basicConsumer(queue, new QueueOptions().setAutoAck(true)))
         .map(
             consumer -> {
               consumer.handler(this::onChange);
-              if (reconnection) {
-                rebuildAll();
-              }
+              connectedOnce = true;
               return null;
             });
   }

@@ -34,20 +34,19 @@ final class DeadLetters {
     this.deliveries = deliveries;
   }
 
-  void send(int shard, RabbitMQMessage message, String reason) {
+  void send(int shard, RabbitMQMessage message, Deliveries.Delivery delivery, String reason) {
     LOG.atError()
         .addKeyValue("requestId", Deliveries.header(message, RequestIds.HEADER))
         .log("dead-lettering a message of shard {}: {}", shard, reason);
     sent.increment();
-    long tag = message.envelope().getDeliveryTag();
     client
         .basicPublish(topology.deadLetterExchange(), "", properties(shard, reason), message.body())
         .compose(v -> client.waitForConfirms(CONFIRM_TIMEOUT_MS))
-        .onSuccess(v -> deliveries.ack(tag))
+        .onSuccess(v -> deliveries.ack(delivery))
         .onFailure(
             cause -> {
               LOG.warn("could not dead-letter; requeued for another try: {}", cause.getMessage());
-              deliveries.requeue(tag);
+              deliveries.requeue(delivery);
             });
   }
 

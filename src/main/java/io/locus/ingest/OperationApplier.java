@@ -75,39 +75,40 @@ final class OperationApplier {
   }
 
   void onMessage(int shard, RabbitMQMessage message) {
-    deliveries.received();
-    long tag = message.envelope().getDeliveryTag();
+    Deliveries.Delivery delivery = deliveries.received(message.envelope().getDeliveryTag());
     WriteOp op;
     try {
       op = WriteOp.fromJson(message.body());
     } catch (Failure poison) {
-      deadLetters.send(shard, message, poison.getMessage());
+      deadLetters.send(shard, message, delivery, poison.getMessage());
       return;
     }
+    // A delivery whose connection was replaced is the broker's again: stop retrying it.
+    BooleanSupplier giveUp = () -> stopping.getAsBoolean() || deliveries.lapsed(delivery);
     KeyedSequencer sequencer = shards.get(shard);
     Future<Void> applied =
         op.kind() == WriteOp.Kind.PURGE_LAYER
-            ? sequencer.submitBarrier(() -> retrying(() -> purge(op, shard)))
-            : sequencer.submit(op.recordKey(), () -> retrying(() -> applyIfLayerExists(op, shard)));
+            ? sequencer.submitBarrier(() -> retrying(() -> purge(op, shard), giveUp))
+            : sequencer.submit(op.recordKey(), () -> retrying(() -> applyIfLayerExists(op, shard), giveUp));
     applied
         .onSuccess(
             v -> {
-              deliveries.ack(tag);
+              deliveries.ack(delivery);
               appliedByKind.get(op.kind()).increment();
               recordLag(message);
             })
         .onFailure(
             cause -> {
-              if (stopping.getAsBoolean()) {
-                deliveries.requeue(tag);
+              if (giveUp.getAsBoolean()) {
+                deliveries.requeue(delivery);
               } else {
-                deadLetters.send(shard, message, cause.getMessage());
+                deadLetters.send(shard, message, delivery, cause.getMessage());
               }
             });
   }
 
-  private Future<Void> retrying(Supplier<Future<Void>> attempt) {
-    return RetryPolicy.WRITES.retrying(vertx, attempt, stopping);
+  private Future<Void> retrying(Supplier<Future<Void>> attempt, BooleanSupplier giveUp) {
+    return RetryPolicy.WRITES.retrying(vertx, attempt, giveUp);
   }
 
   private void recordLag(RabbitMQMessage message) {

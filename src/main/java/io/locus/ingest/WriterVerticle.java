@@ -108,7 +108,16 @@ public final class WriterVerticle extends VerticleBase {
     return topology
         .declare(connection)
         .compose(v -> connection.confirmSelect())
+        .compose(v -> deliveredAnew())
         .compose(v -> changes.connected(connection, Math.max(1024, settings.prefetch() * settings.shards() * 2)))
         .compose(v -> connection.basicQos(settings.prefetch()));
+  }
+
+  /** A new connection: what was received on the old one has lapsed (the broker requeued it). */
+  private Future<Void> deliveredAnew() {
+    if (deliveries != null) {
+      deliveries.reconnected();
+    }
+    return Future.succeededFuture();
   }
 }

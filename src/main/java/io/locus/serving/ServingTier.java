@@ -44,10 +44,14 @@ public final class ServingTier {
     this.maxBytes = maxBytes;
   }
 
-  /** The index to answer {@code layer}'s queries from, or null while it is not warm here. */
+  /**
+   * The index to answer {@code layer}'s queries from, or null while it is not warm here, or
+   * while the tier is {@link #stale}: changes may have been missed then, and Cassandra answers
+   * until the layers are reloaded.
+   */
   public LayerIndex serving(String layer) {
     Held held = layers.get(layer);
-    return held != null && held.state == State.WARM ? held.index : null;
+    return !stale && held != null && held.state == State.WARM ? held.index : null;
   }
 
   /** Whether the node holds {@code layer} in any state (so asking to warm it is pointless). */

@@ -3,10 +3,8 @@ package io.locus.support;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.security.GeneralSecurityException;
+import io.locus.auth.OAuthSignature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -112,43 +110,13 @@ public final class RawOAuth {
       return params;
     }
     for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = decode(eq < 0 ? "" : pair.substring(eq + 1));
-      if (name != null && value != null) {
-        params.add(new Param(name, value));
+      try {
+        OAuthSignature.decodeForm(pair).forEach(p -> params.add(new Param(p.name(), p.value())));
+      } catch (IllegalArgumentException undecodable) {
+        // skipped, as the docs above say
       }
     }
     return params;
-  }
-
-  /** Form-decoding of one name or value, or null when its escapes are not UTF-8. */
-  private static String decode(String raw) {
-    String text = raw.replace('+', ' ');
-    if (text.indexOf('%') < 0) {
-      return text;
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= text.length() || Character.digit(text.charAt(i + 1), 16) < 0 || Character.digit(text.charAt(i + 2), 16) < 0) {
-          return null;
-        }
-        bytes.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
-        i += 2;
-      } else {
-        bytes.writeBytes(String.valueOf(c).getBytes(UTF_8));
-      }
-    }
-    try {
-      return UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
   }
 
   /** RFC 5849 §3.6: UTF-8 bytes, unreserved characters kept, every other byte as %XX. */
