@@ -107,6 +107,8 @@ public final class TestNode implements AutoCloseable {
     private static final double STARVED = 0.5;
     private static final List<String> BLOCKING_CALLS =
         List.of("Unsafe.park", "Object.wait", "Thread.sleep", "SocketDispatcher.read", "FileDispatcherImpl", "Net.poll", "NioSocketImpl");
+    /** Netty's NIO channels: their sockets are non-blocking. */
+    private static final String NON_BLOCKING_TRANSPORT = "io.netty.channel.socket.nio.";
 
     final List<String> events = new CopyOnWriteArrayList<>();
     private LoopCpu cpu;
@@ -161,12 +163,17 @@ public final class TestNode implements AutoCloseable {
     /**
      * Whether the loop sat in a blocking call. A loop neither so parked nor on the CPU for at
      * least {@link #STARVED} of the time it was "blocked" was runnable and waiting for a core:
-     * the machine starved it (other processes on two cores), and no code of ours held it.
+     * the machine starved it (other processes on two cores), and no code of ours held it. A
+     * read or write system call that Netty's NIO transport makes is on a non-blocking socket, so
+     * it never waits: time spent there is time the thread was not given a core.
      */
     private static boolean inBlockingCall(ILoggingEvent event) {
       var proxy = event.getThrowableProxy();
       if (proxy == null) {
         return true;
+      }
+      if (topFrame(event).startsWith(NON_BLOCKING_TRANSPORT)) {
+        return false;
       }
       var frames = proxy.getStackTraceElementProxyArray();
       for (int i = 0; i < Math.min(6, frames.length); i++) {
