@@ -93,7 +93,7 @@ public final class MainVerticle extends VerticleBase {
         .compose(v -> deployIf(settings, "query", () -> new SpatialQueryVerticle(cassandra, tier), ThreadingModel.WORKER))
         .compose(v -> deployIf(settings, "writer", () -> new WriterVerticle(settings.rabbitmq(), cassandra, settings.ops())))
         .compose(v -> deployIf(settings, "publisher", () -> new PublisherVerticle(settings.rabbitmq(), settings.ops())))
-        .compose(v -> deployIf(settings, "api", () -> new HttpVerticle(settings.http(), settings.auth(), settings.ops())))
+        .compose(v -> deployIf(settings, "api", () -> new HttpVerticle(settings.http(), settings.auth(), settings.ops(), tier)))
         .compose(
             v ->
                 settings.runs("api")

@@ -50,6 +50,13 @@ public final class OAuthSignature {
    * '%' and two upper-case hex digits (so ' ' is "%20", never '+').
    */
   public static String percentEncode(String value) {
+    int plain = 0;
+    while (plain < value.length() && isUnreserved(value.charAt(plain))) {
+      plain++;
+    }
+    if (plain == value.length()) {
+      return value; // most names and values: nothing to escape
+    }
     byte[] bytes = value.getBytes(UTF_8);
     StringBuilder out = new StringBuilder(bytes.length);
     for (byte b : bytes) {

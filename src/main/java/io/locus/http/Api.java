@@ -6,11 +6,13 @@ import io.locus.common.Addresses;
 import io.locus.common.BusRequest;
 import io.locus.common.Operation;
 import io.locus.layer.LayerRequests;
+import io.locus.layer.RecentLayers;
 import io.locus.record.WriteBatch;
 import io.locus.common.RateLimited;
 import io.locus.layer.LayerAccess;
 import io.locus.ops.RequestIds;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -31,9 +33,11 @@ final class Api {
 
   private final Vertx vertx;
   private final HttpSettings settings;
+  private final RecentLayers recentLayers;
 
   Api(Vertx vertx, HttpSettings settings) {
     this.vertx = vertx;
+    this.recentLayers = new RecentLayers(vertx);
     this.settings = settings;
   }
 
@@ -114,13 +118,15 @@ final class Api {
   }
 
   /**
-   * The layer (from the layer verticle's cache) when the request's consumer may do what it
+   * The layer (from the node's {@link RecentLayers} when read lately, else asked of the layer
+   * verticles) when the request's consumer may do what it
    * needs with it; fails 404 when it is missing or invisible to the consumer, 403 when it is
    * someone else's public layer and the request writes.
    */
   Future<JsonObject> layerFor(RoutingContext ctx, String layer, LayerAccess.Need need) {
     String consumer = OAuthHandler.consumer(ctx);
-    return askRead(ctx, LayerRequests.GET, new LayerRequests.Get(layer))
+    JsonObject recent = recentLayers.fresh(layer);
+    return (recent != null ? Future.succeededFuture(recent) : askRead(ctx, LayerRequests.GET, new LayerRequests.Get(layer)))
         .map(found -> LayerAccess.check(found, consumer, need));
   }
 
@@ -163,6 +169,16 @@ final class Api {
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body.encode());
+  }
+
+  /** Completes the exchange with {@code body}, JSON already encoded. */
+  static void json(RoutingContext ctx, int status, Buffer body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).end(body);
+  }
+
+  /** Completes the exchange with {@code answer}, JSON already encoded, or routes its failure to {@link #failure}. */
+  static void respondEncoded(RoutingContext ctx, int status, Future<Buffer> answer) {
+    answer.onSuccess(body -> json(ctx, status, body)).onFailure(ctx::fail);
   }
 
   /** Completes the exchange with {@code answer} as JSON, or routes its failure to {@link #failure}. */

@@ -1,6 +1,8 @@
 package io.locus.http;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.locus.record.ExactJson;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -8,30 +10,115 @@ import io.vertx.core.json.JsonObject;
  * Renders stored records in SimpleGeo's wire format: a GeoJSON Feature with {@code created},
  * the layer inside {@code properties}, and {@code selfLink}/{@code layerLink} built on the
  * request's base URL. Coordinates go out with exactly the digits they came in with.
+ *
+ * <p>Features are written straight to bytes: a record's coordinates and properties are spliced
+ * in as the JSON text they were stored as (a record's stored properties never hold {@code
+ * layer}: the write path removes it), so an answer parses and re-encodes nothing.
  */
 final class FeatureJson {
+  private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+
   private FeatureJson() {}
 
-  /** {@code stored} is a row from the query verticle: id, coordinates, created, properties. */
-  static JsonObject feature(JsonObject stored, String layer, String baseUrl) {
-    String id = stored.getString("id");
-    JsonObject properties = ExactJson.parseObject(stored.getString("properties")).put("layer", layer);
-    return new JsonObject()
-        .put("type", "Feature")
-        .put("id", id)
-        .put("created", stored.getLong("created"))
-        .put("geometry", point(stored.getString("coordinates")))
-        .put("properties", properties)
-        .put("selfLink", new JsonObject().put("href", baseUrl + "/0.1/records/" + layer + "/" + id + ".json"))
-        .put("layerLink", new JsonObject().put("href", baseUrl + "/0.1/layer/" + layer + ".json"));
+  /** Features of one layer, written as they are added, into a Feature or a FeatureCollection. */
+  static final class Features {
+    private final String layer;
+    private final String baseUrl;
+    private final Buffer features = Buffer.buffer(4096);
+    private int count;
+
+    Features(String layer, String baseUrl) {
+      this.layer = layer;
+      this.baseUrl = baseUrl;
+    }
+
+    /**
+     * Adds a stored record (its coordinates {@code [lon,lat]} and properties as stored JSON
+     * text), with its {@code distance} in metres unless that is NaN.
+     */
+    Features add(String id, String coordinates, long created, String properties, double distance) {
+      if (count++ > 0) {
+        features.appendByte((byte) ',');
+      }
+      features.appendString("{\"type\":\"Feature\",\"id\":");
+      quoted(features, id);
+      features.appendString(",\"created\":").appendString(Long.toString(created));
+      features.appendString(",\"geometry\":{\"type\":\"Point\",\"coordinates\":").appendString(coordinates);
+      features.appendString("},\"properties\":").appendString(properties.substring(0, properties.length() - 1));
+      features.appendString(properties.length() > 2 ? ",\"layer\":" : "\"layer\":");
+      quoted(features, layer);
+      features.appendString("},\"selfLink\":{\"href\":");
+      quoted(features, baseUrl + "/0.1/records/" + layer + "/" + id + ".json");
+      features.appendString("},\"layerLink\":{\"href\":");
+      quoted(features, baseUrl + "/0.1/layer/" + layer + ".json");
+      features.appendByte((byte) '}');
+      if (!Double.isNaN(distance)) {
+        features.appendString(",\"distance\":").appendString(Double.toString(distance));
+      }
+      features.appendByte((byte) '}');
+      return this;
+    }
+
+    /** Adds a row of the query verticles' answers: {@code id, coordinates, created, properties[, distance]}. */
+    Features add(JsonObject row) {
+      Double distance = row.getDouble("distance");
+      return add(
+          row.getString("id"), row.getString("coordinates"), row.getLong("created"), row.getString("properties"),
+          distance == null ? Double.NaN : distance);
+    }
+
+    boolean isEmpty() {
+      return count == 0;
+    }
+
+    /** The single feature added, as a Feature. */
+    Buffer single() {
+      if (count != 1) {
+        throw new IllegalStateException(count + " features, not one");
+      }
+      return features;
+    }
+
+    /** A FeatureCollection of the features added. */
+    Buffer collection() {
+      return Buffer.buffer(features.length() + 64)
+          .appendString("{\"type\":\"FeatureCollection\",\"features\":[")
+          .appendBuffer(features)
+          .appendString("]}");
+    }
+
+    /**
+     * A FeatureCollection of the features added, with the cursor of the next page as {@code
+     * next_cursor} and {@code cursor} (SimpleGeo's Java client reads the latter, the others the
+     * former); null when this page is the last.
+     */
+    Buffer page(String nextCursor) {
+      Buffer page =
+          Buffer.buffer(features.length() + 128)
+              .appendString("{\"type\":\"FeatureCollection\",\"features\":[")
+              .appendBuffer(features)
+              .appendString("],\"next_cursor\":");
+      cursor(page, nextCursor);
+      page.appendString(",\"cursor\":");
+      cursor(page, nextCursor);
+      return page.appendByte((byte) '}');
+    }
+
+    private static void cursor(Buffer out, String cursor) {
+      if (cursor == null) {
+        out.appendString("null");
+      } else {
+        quoted(out, cursor);
+      }
+    }
+  }
+
+  private static void quoted(Buffer out, String text) {
+    out.appendByte((byte) '"').appendBytes(QUOTE.quoteAsUTF8(text)).appendByte((byte) '"');
   }
 
   static JsonObject point(String coordinates) {
     JsonArray lonLat = ExactJson.parseArray(coordinates);
     return new JsonObject().put("type", "Point").put("coordinates", lonLat);
-  }
-
-  static JsonObject collection(JsonArray features) {
-    return new JsonObject().put("type", "FeatureCollection").put("features", features);
   }
 }

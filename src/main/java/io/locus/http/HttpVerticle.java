@@ -9,6 +9,8 @@ import io.locus.auth.OAuthHandler;
 import io.locus.common.Addresses;
 import io.locus.ops.OpsRoutes;
 import io.locus.ops.OpsSettings;
+import io.locus.query.LocalReads;
+import io.locus.serving.ServingTier;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -33,12 +35,17 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpSettings settings;
   private final AuthSettings auth;
   private final OpsSettings ops;
+  private final ServingTier tier;
 
-  /** A verticle with what it needs of the node: its settings and shared clients. */
-  public HttpVerticle(HttpSettings settings, AuthSettings auth, OpsSettings ops) {
+  /**
+   * A verticle with what it needs of the node: its settings, and its serving tier when the node
+   * has one (else null), from which reads of warm layers are answered without an event-bus hop.
+   */
+  public HttpVerticle(HttpSettings settings, AuthSettings auth, OpsSettings ops, ServingTier tier) {
     this.settings = settings;
     this.auth = auth;
     this.ops = ops;
+    this.tier = tier;
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -54,7 +61,7 @@ public final class HttpVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMERS_CHANGED, changed -> consumers.forget(changed.body().getString("key")));
     OAuthHandler oauth = new OAuthHandler(vertx, auth, settings.publicBaseUrl(), consumers);
     return MalformedRequests.server(vertx)
-        .requestHandler(MalformedRequests.checkingHost(router(vertx, api, auth, oauth, ops.metricsEnabled())))
+        .requestHandler(MalformedRequests.checkingHost(router(vertx, api, new LocalReads(vertx, tier), auth, oauth, ops.metricsEnabled())))
         .listen(settings.port(), settings.host())
         .onSuccess(
             listening -> {
@@ -74,10 +81,10 @@ public final class HttpVerticle extends VerticleBase {
    * ({@link OpsRoutes}), the admin surface behind its key, then the OAuth check in front of
    * everything else (unknown paths included).
    */
-  static Router router(Vertx vertx, Api api, AuthSettings auth, Handler<RoutingContext> oauth, boolean metrics) {
-    RecordHandlers records = new RecordHandlers(api);
+  static Router router(Vertx vertx, Api api, LocalReads local, AuthSettings auth, Handler<RoutingContext> oauth, boolean metrics) {
+    RecordHandlers records = new RecordHandlers(api, local);
     LayerHandlers layers = new LayerHandlers(api);
-    SearchHandlers search = new SearchHandlers(api);
+    SearchHandlers search = new SearchHandlers(api, local);
     AdminHandlers admin = new AdminHandlers(api, auth);
 
     Router router = Router.router(vertx);

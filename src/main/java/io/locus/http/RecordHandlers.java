@@ -5,11 +5,14 @@ import io.locus.common.Times;
 import io.locus.record.WriteBatch;
 import io.locus.record.WriteOp;
 import io.locus.layer.LayerAccess;
+import io.locus.query.LocalReads;
 import io.locus.query.RecordReads;
 import io.locus.record.ExactJson;
 import io.locus.record.Names;
 import io.locus.record.PointRecord;
+import io.locus.store.IndexReader;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -27,9 +30,12 @@ final class RecordHandlers {
   static final int DEFAULT_HISTORY_LIMIT = 10;
 
   private final Api api;
+  private final LocalReads local;
 
-  RecordHandlers(Api api) {
+  /** Handlers asking the query verticles through {@code api}, or {@code local} memory when it holds the layer. */
+  RecordHandlers(Api api, LocalReads local) {
     this.api = api;
+    this.local = local;
   }
 
   void put(RoutingContext ctx) {
@@ -93,23 +99,34 @@ final class RecordHandlers {
       throw Failure.badRequest("at most " + MAX_BATCH + " ids per request");
     }
     String base = api.baseUrl(ctx);
-    Future<JsonObject> answer =
+    Future<Buffer> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.READ)
-            .compose(v -> api.askRead(ctx, RecordReads.GET, new RecordReads.Get(layer, ids)))
+            .compose(
+                v -> {
+                  FeatureJson.Features features = new FeatureJson.Features(layer, base);
+                  List<IndexReader.Entry> inMemory = local.get(layer, ids);
+                  if (inMemory != null) {
+                    inMemory.forEach(e -> features.add(e.id(), e.coordinates(), e.created(), e.properties(), Double.NaN));
+                    return Future.succeededFuture(features);
+                  }
+                  return api.askRead(ctx, RecordReads.GET, new RecordReads.Get(layer, ids))
+                      .map(
+                          found -> {
+                            found.getJsonArray("records").forEach(row -> features.add((JsonObject) row));
+                            return features;
+                          });
+                })
             .map(
-                found -> {
-                  JsonArray features = new JsonArray();
-                  found.getJsonArray("records").forEach(
-                      row -> features.add(FeatureJson.feature((JsonObject) row, layer, base)));
+                features -> {
                   if (many) {
-                    return FeatureJson.collection(features);
+                    return features.collection();
                   }
                   if (features.isEmpty()) {
                     throw Failure.notFound("record not found: " + ids.get(0));
                   }
-                  return features.getJsonObject(0);
+                  return features.single();
                 });
-    Api.respond(ctx, 200, answer);
+    Api.respondEncoded(ctx, 200, answer);
   }
 
   void history(RoutingContext ctx) {

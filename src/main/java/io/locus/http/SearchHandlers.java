@@ -6,14 +6,16 @@ import io.locus.geo.Areas;
 import io.locus.geo.Coordinates;
 import io.locus.geo.Earth;
 import io.locus.layer.LayerAccess;
+import io.locus.query.LocalReads;
 import io.locus.query.PropertyFilter;
 import io.locus.query.SearchCriteria;
 import io.locus.query.SearchOrder;
+import io.locus.query.SpatialSearch;
 import io.locus.record.ExactJson;
 import io.locus.record.Names;
+import io.locus.store.IndexReader;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -28,9 +30,12 @@ final class SearchHandlers {
   static final double MAX_RADIUS_KM = Math.floor(Earth.MAX_DISTANCE_M / 1000);
 
   private final Api api;
+  private final LocalReads local;
 
-  SearchHandlers(Api api) {
+  /** Handlers asking the query verticles through {@code api}, or {@code local} memory when it holds the layer. */
+  SearchHandlers(Api api, LocalReads local) {
     this.api = api;
+    this.local = local;
   }
 
   void nearby(RoutingContext ctx) {
@@ -96,27 +101,30 @@ final class SearchHandlers {
     int limit = Api.intParam(ctx, "limit", DEFAULT_LIMIT, 1, Api.MAX_LIMIT);
     String cursor = nonEmpty(ctx, "cursor");
     String base = api.baseUrl(ctx);
-    Future<JsonObject> answer =
+    Future<Buffer> answer =
         api.layerFor(ctx, layer, LayerAccess.Need.READ)
             .compose(v -> checkedArea)
             .compose(
-                area ->
-                    api.askRead(
-                        ctx, RecordSearch.SEARCH, new SearchCriteria(layer, area, limit, order, start, end, filter, cursor)))
-            .map(
-                page -> {
-                  JsonArray features = new JsonArray();
-                  page.getJsonArray("records").forEach(
-                      row -> {
-                        JsonObject record = (JsonObject) row;
-                        features.add(
-                            FeatureJson.feature(record, layer, base).put("distance", record.getDouble("distance")));
-                      });
-                  String next = page.getString("next_cursor");
-                  // SimpleGeo's Java client reads "cursor", the others "next_cursor".
-                  return FeatureJson.collection(features).put("next_cursor", next).put("cursor", next);
+                area -> {
+                  SearchCriteria criteria = new SearchCriteria(layer, area, limit, order, start, end, filter, cursor);
+                  SpatialSearch.Page page = local.search(criteria, LocalReads.MAX_RECORDS_ON_A_LOOP);
+                  if (page != null) {
+                    FeatureJson.Features features = new FeatureJson.Features(layer, base);
+                    for (SpatialSearch.Hit hit : page.hits()) {
+                      IndexReader.Entry entry = hit.entry();
+                      features.add(entry.id(), entry.coordinates(), entry.created(), entry.properties(), hit.distance());
+                    }
+                    return Future.succeededFuture(features.page(page.nextCursor()));
+                  }
+                  return api.askRead(ctx, RecordSearch.SEARCH, criteria)
+                      .map(
+                          found -> {
+                            FeatureJson.Features features = new FeatureJson.Features(layer, base);
+                            found.getJsonArray("records").forEach(row -> features.add((JsonObject) row));
+                            return features.page(found.getString("next_cursor"));
+                          });
                 });
-    Api.respond(ctx, 200, answer);
+    Api.respondEncoded(ctx, 200, answer);
   }
 
   private static JsonObject geohash(String hash) {

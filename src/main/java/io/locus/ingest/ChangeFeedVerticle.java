@@ -38,6 +38,11 @@ public final class ChangeFeedVerticle extends VerticleBase {
   private static final long CONNECTION_CHECK_MS = 500;
   private static final long PRUNE_MS = 60_000;
   private static final int BUDGET_CHECK_ROWS = 1_000;
+  /**
+   * Events applied in one turn of the event loop: a burst the broker pushed at once is applied
+   * this many at a time, other work on the loop running between them.
+   */
+  static final int EVENTS_PER_TURN = 256;
   private static final long QUEUE_EXPIRES_MS = 60_000;
 
   private final RabbitSettings settings;
@@ -110,7 +115,16 @@ public final class ChangeFeedVerticle extends VerticleBase {
         .compose(v -> connection.basicConsumer(queue, new QueueOptions().setAutoAck(true)))
         .map(
             consumer -> {
-              consumer.handler(this::onChange);
+              int[] inTurn = {0};
+              consumer.handler(
+                  message -> {
+                    onChange(message);
+                    if (++inTurn[0] == EVENTS_PER_TURN) {
+                      inTurn[0] = 0;
+                      consumer.pause();
+                      vertx.runOnContext(next -> consumer.resume());
+                    }
+                  });
               connectedOnce = true;
               return null;
             });

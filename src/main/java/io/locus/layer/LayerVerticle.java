@@ -14,7 +14,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -33,13 +32,12 @@ public final class LayerVerticle extends VerticleBase {
     this.purgeTimeoutMs = purgeTimeoutMs;
   }
 
-  private static final String CACHE = "locus.layers.cache";
-  private static final long FRESH_MS = 1_000;
-
   private LayerStore store;
+  private RecentLayers recent;
 
   @Override
   public Future<?> start() {
+    recent = new RecentLayers(vertx);
     return LayerStore.prepare(cassandra)
         .onSuccess(
             prepared -> {
@@ -54,31 +52,31 @@ public final class LayerVerticle extends VerticleBase {
   }
 
   /**
-   * The layer, from a node-wide cache when fetched less than {@link #FRESH_MS} ago. When
-   * Cassandra cannot be reached, a layer seen before is served from the cache whatever its age,
-   * so that writes keep being accepted (and queued) through a Cassandra outage.
+   * The layer, from the node's {@link RecentLayers} when read less than {@link
+   * RecentLayers#FRESH_MS} ago. When Cassandra cannot be reached, a layer seen before is served
+   * from there whatever its age, so that writes keep being accepted (and queued) through a
+   * Cassandra outage.
    */
   private Future<JsonObject> cachedGet(String name) {
-    LocalMap<String, JsonObject> cache = vertx.sharedData().getLocalMap(CACHE);
-    JsonObject entry = cache.get(name);
-    long now = System.currentTimeMillis();
-    if (entry != null && now - entry.getLong("at") < FRESH_MS) {
-      return Future.succeededFuture(entry.getJsonObject("layer"));
+    JsonObject fresh = recent.fresh(name);
+    if (fresh != null) {
+      return Future.succeededFuture(fresh);
     }
+    JsonObject last = recent.last(name);
     return store
         .get(name)
         .onSuccess(
             layer -> {
               if (layer == null) {
-                cache.remove(name);
+                recent.forget(name);
               } else {
-                cache.put(name, new JsonObject().put("layer", layer).put("at", now));
+                recent.read(name, layer);
               }
             })
         .recover(
             cause ->
-                entry != null && Cassandra.isUnavailable(cause)
-                    ? Future.succeededFuture(entry.getJsonObject("layer"))
+                last != null && Cassandra.isUnavailable(cause)
+                    ? Future.succeededFuture(last)
                     : Future.failedFuture(cause));
   }
 
@@ -92,7 +90,7 @@ public final class LayerVerticle extends VerticleBase {
     return store
         .get(name)
         .compose(existing -> existing == null ? create(layer) : update(existing, layer))
-        .onSuccess(v -> vertx.sharedData().getLocalMap(CACHE).remove(name))
+        .onSuccess(v -> recent.forget(name))
         .map(v -> new JsonObject().put("status", "OK"));
   }
 
@@ -124,7 +122,7 @@ public final class LayerVerticle extends VerticleBase {
             found -> {
               JsonObject existing = LayerAccess.check(found, consumer, LayerAccess.Need.WRITE);
               WriteBatch purge = new WriteBatch(List.of(WriteOp.purgeLayer(name, Times.nowMicros())));
-              vertx.sharedData().getLocalMap(CACHE).remove(name);
+              recent.forget(name);
               return store
                   .delete(existing)
                   .compose(v -> vertx.eventBus().request(Addresses.PUBLISH, purge, new DeliveryOptions().setSendTimeout(purgeTimeoutMs)))

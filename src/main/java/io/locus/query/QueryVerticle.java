@@ -3,8 +3,6 @@ package io.locus.query;
 import io.locus.common.Dispatcher;
 import io.locus.common.Failure;
 import io.locus.common.Addresses;
-import io.locus.serving.LayerIndex;
-import io.locus.serving.Serving;
 import io.locus.serving.ServingTier;
 import io.locus.store.Cassandra;
 import io.locus.store.IndexReader;
@@ -43,9 +41,11 @@ public final class QueryVerticle extends VerticleBase {
   }
 
   private RecordReader reader;
+  private LocalReads local;
 
   @Override
   public Future<?> start() {
+    local = new LocalReads(vertx, tier);
     return RecordReader.prepare(client)
         .onSuccess(
             prepared -> {
@@ -59,19 +59,16 @@ public final class QueryVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> get(RecordReads.Get request) {
-    LayerIndex memory = Serving.lookup(vertx, tier, request.layer());
-    if (memory != null) {
+    List<IndexReader.Entry> inMemory = local.get(request.layer(), request.ids());
+    if (inMemory != null) {
       JsonArray found = new JsonArray();
-      for (String id : request.ids()) {
-        IndexReader.Entry entry = memory.get(id);
-        if (entry != null) {
-          found.add(
-              new JsonObject()
-                  .put("id", entry.id())
-                  .put("coordinates", entry.coordinates())
-                  .put("created", entry.created())
-                  .put("properties", entry.properties()));
-        }
+      for (IndexReader.Entry entry : inMemory) {
+        found.add(
+            new JsonObject()
+                .put("id", entry.id())
+                .put("coordinates", entry.coordinates())
+                .put("created", entry.created())
+                .put("properties", entry.properties()));
       }
       return Future.succeededFuture(new JsonObject().put("records", found));
     }

@@ -1,5 +1,6 @@
 package io.locus.query;
 
+import io.locus.serving.LayerIndex;
 import io.locus.store.IndexReader;
 import com.google.common.geometry.S2Cap;
 import com.google.common.geometry.S2Cell;
@@ -45,24 +46,92 @@ public final class SpatialSearch {
       Comparator.comparingDouble(Candidate::key).thenComparing(Candidate::id);
 
   private final IndexReader index;
+  /** The index when it is a serving tier's, searched nearest-first by {@link NearestFirst}; else null. */
+  private final LayerIndex memory;
 
+  /**
+   * A search of {@code index}. A {@link LayerIndex} (memory) is searched for the nearest records
+   * by {@link NearestFirst}; any other index (Cassandra) by expanding circles, as above.
+   */
   public SpatialSearch(IndexReader index) {
     this.index = index;
+    this.memory = index instanceof LayerIndex layerIndex ? layerIndex : null;
   }
 
+  /** One record of a page and its distance in metres from the search's centre. */
+  public record Hit(IndexReader.Entry entry, double distance) {}
+
   /** One page of results: records (with {@code distance}) and the cursor of the next page. */
-  public record Page(JsonArray records, String nextCursor) {}
+  public record Page(List<Hit> hits, String nextCursor) {
+    /** The page's records as the query verticle answers them: id, coordinates, created, properties, distance. */
+    public JsonArray records() {
+      JsonArray records = new JsonArray();
+      for (Hit hit : hits) {
+        IndexReader.Entry entry = hit.entry();
+        records.add(
+            new JsonObject()
+                .put("id", entry.id())
+                .put("coordinates", entry.coordinates())
+                .put("created", entry.created())
+                .put("properties", entry.properties())
+                .put("distance", hit.distance()));
+      }
+      return records;
+    }
+  }
 
   public Future<Page> run(SearchCriteria criteria) {
+    return run(criteria, Long.MAX_VALUE);
+  }
+
+  /**
+   * Runs the search over an in-memory index on the calling thread, unless that would take more
+   * than {@code maxRecords} records out of the index: then returns null, having changed nothing,
+   * so that the caller can hand the search to a thread that may take longer. Failures (a bad
+   * cursor) are thrown.
+   */
+  public Page runHere(SearchCriteria criteria, long maxRecords) {
+    if (memory == null) {
+      throw new IllegalStateException("only an in-memory index is searched on the calling thread");
+    }
+    Future<Page> page = run(criteria, maxRecords);
+    if (page.succeeded()) {
+      return page.result();
+    }
+    if (page.cause() instanceof OverBudget) {
+      return null;
+    }
+    throw page.cause() instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(page.cause());
+  }
+
+  private Future<Page> run(SearchCriteria criteria, long maxRecords) {
     SearchArea area = criteria.searchArea();
     int fingerprint = criteria.fingerprint();
     SearchCursor after = criteria.cursor() == null ? null : SearchCursor.decode(criteria.cursor(), fingerprint);
-    Collector collector = new Collector(criteria, area, after);
-    Future<Void> done =
-        criteria.order() == SearchOrder.DISTANCE && area instanceof SearchArea.Circle circle
-            ? expand(criteria.layer(), circle, after, collector, after == null ? FIRST_RADIUS_M : Math.max(FIRST_RADIUS_M, after.key()), 0)
-            : scan(criteria.layer(), Cells.ranges(area.region(), cell -> false), cell -> false, collector, false);
+    Collector collector = new Collector(criteria, area, after, maxRecords);
+    Future<Void> done;
+    try {
+      if (criteria.order() == SearchOrder.DISTANCE && area instanceof SearchArea.Circle circle) {
+        if (memory != null) {
+          NearestFirst.search(memory, circle.center(), circle.radiusM(), alreadyPaged(circle, after), collector);
+          done = Future.succeededFuture();
+        } else {
+          done = expand(criteria.layer(), circle, after, collector, after == null ? FIRST_RADIUS_M : Math.max(FIRST_RADIUS_M, after.key()), 0);
+        }
+      } else {
+        done = scan(criteria.layer(), Cells.ranges(area.region(), cell -> false), cell -> false, collector, false);
+      }
+    } catch (OverBudget over) {
+      done = Future.failedFuture(over);
+    }
     return done.map(v -> collector.page(fingerprint));
+  }
+
+  /** Thrown by a collector offered more records than its budget. */
+  private static final class OverBudget extends RuntimeException {
+    OverBudget() {
+      super("more records than the budget", null, false, false);
+    }
   }
 
   /** Reads the circle out to {@code radius}, skipping what lies within {@code readRadius}, read before. */
@@ -161,7 +230,7 @@ public final class SpatialSearch {
   private record Candidate(double key, String id, double distance, IndexReader.Entry entry) {}
 
   /** Filters candidates exactly and keeps the best {@code limit + 1} after the cursor. */
-  private static final class Collector {
+  static final class Collector {
     private final SearchCriteria criteria;
     private final SearchArea area;
     private final SearchCursor after;
@@ -169,17 +238,24 @@ public final class SpatialSearch {
     private final int capacity;
     private final PriorityQueue<Candidate> best;
     private final Set<String> kept = new HashSet<>();
+    /** How many more records may be offered. */
+    private long budget;
 
-    Collector(SearchCriteria criteria, SearchArea area, SearchCursor after) {
+    Collector(SearchCriteria criteria, SearchArea area, SearchCursor after, long budget) {
       this.criteria = criteria;
       this.area = area;
       this.after = after;
       this.center = area.center();
       this.capacity = criteria.limit() + 1;
       this.best = new PriorityQueue<>(capacity + 1, ORDER.reversed());
+      this.budget = budget;
     }
 
+    /** Considers one record; throws {@link OverBudget} when offered more than the budget. */
     void offer(IndexReader.Entry entry) {
+      if (--budget < 0) {
+        throw new OverBudget();
+      }
       if (kept.contains(entry.id())
           || (criteria.start() != null && entry.created() < criteria.start())
           || (criteria.end() != null && entry.created() > criteria.end())) {
@@ -236,22 +312,16 @@ public final class SpatialSearch {
       List<Candidate> sorted = new ArrayList<>(best);
       sorted.sort(ORDER);
       int limit = criteria.limit();
-      JsonArray records = new JsonArray();
+      List<Hit> hits = new ArrayList<>(Math.min(limit, sorted.size()));
       for (Candidate c : sorted.subList(0, Math.min(limit, sorted.size()))) {
-        records.add(
-            new JsonObject()
-                .put("id", c.id())
-                .put("coordinates", c.entry().coordinates())
-                .put("created", c.entry().created())
-                .put("properties", c.entry().properties())
-                .put("distance", c.distance()));
+        hits.add(new Hit(c.entry(), c.distance()));
       }
       String next = null;
       if (sorted.size() > limit && limit > 0) {
         Candidate last = sorted.get(limit - 1);
         next = new SearchCursor(fingerprint, last.key(), last.id()).encode();
       }
-      return new Page(records, next);
+      return new Page(hits, next);
     }
   }
 }

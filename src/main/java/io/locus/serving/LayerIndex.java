@@ -1,5 +1,6 @@
 package io.locus.serving;
 
+import com.google.common.geometry.S2CellId;
 import io.locus.feed.ChangeEvent;
 import io.locus.geo.Cells;
 import io.locus.store.IndexReader;
@@ -161,6 +162,47 @@ public final class LayerIndex implements IndexReader {
       return Future.failedFuture(failed);
     }
     return Future.succeededFuture();
+  }
+
+  /** Whether a record lies in {@code cell} (any level), as {@link #occupiedPartitions} tells of partitions. */
+  public boolean occupied(S2CellId cell) {
+    if (cell.level() < Cells.PARTITION_LEVEL) {
+      long first = cell.rangeMin().parent(Cells.PARTITION_LEVEL).id();
+      long last = cell.rangeMax().parent(Cells.PARTITION_LEVEL).id();
+      Long found = partitions.ceilingKey(first);
+      return found != null && found <= last;
+    }
+    ConcurrentSkipListMap<Live, Entry> cells = partitions.get(cell.parent(Cells.PARTITION_LEVEL).id());
+    if (cells == null) {
+      return false;
+    }
+    Live first = cells.ceilingKey(new Live(cell.rangeMin().id(), BEFORE_EVERY_ID, 0, null));
+    return first != null && first.cell <= cell.rangeMax().id();
+  }
+
+  /**
+   * Feeds the records of {@code cell} (at or below the partition level) to {@code sink}, as
+   * {@link #scan} does, if it holds no more than {@code most}; returns false, having fed
+   * nothing, when it holds more. {@code buffer} is scratch space, cleared first.
+   */
+  public boolean scanIfAtMost(S2CellId cell, int most, List<Entry> buffer, Consumer<Entry> sink) {
+    buffer.clear();
+    ConcurrentSkipListMap<Live, Entry> cells = partitions.get(cell.parent(Cells.PARTITION_LEVEL).id());
+    if (cells == null) {
+      return true;
+    }
+    long max = cell.rangeMax().id();
+    for (Map.Entry<Live, Entry> record : cells.tailMap(new Live(cell.rangeMin().id(), BEFORE_EVERY_ID, 0, null)).entrySet()) {
+      if (record.getKey().cell > max) {
+        break;
+      }
+      if (buffer.size() == most) {
+        return false;
+      }
+      buffer.add(record.getValue());
+    }
+    buffer.forEach(sink);
+    return true;
   }
 
   /** The record {@code id} as it stands, or null when the index does not hold it. */

@@ -9,6 +9,7 @@ import io.locus.auth.OAuthSignature;
 import io.locus.auth.OAuthSignature.Param;
 import io.locus.common.ConfigKeys;
 import io.locus.ops.OpsRoutes;
+import io.locus.query.LocalReads;
 import io.locus.support.Eventually;
 import io.locus.support.Http;
 import io.locus.support.Http.Response;
@@ -116,6 +117,7 @@ class AuthIT {
           HttpVerticle.router(
               NODE.node().vertx(),
               new Api(NODE.node().vertx(), HttpSettings.from(NODE.node().config.getJsonObject(ConfigKeys.HTTP))),
+              new LocalReads(NODE.node().vertx(), null),
               AuthSettings.from(NODE.node().config.getJsonObject(ConfigKeys.AUTH)),
               ctx -> ctx.fail(500),
               true);

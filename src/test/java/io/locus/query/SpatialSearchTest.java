@@ -1,6 +1,7 @@
 package io.locus.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.locus.common.Failure;
 import io.locus.feed.ChangeEvent;
@@ -690,6 +691,31 @@ class SpatialSearchTest {
       });
     }
     failures.assertNone();
+  }
+
+  @Test
+  @DisplayName("in memory, a nearest-first search reads about as many records as its page holds, and a budget stops it")
+  void nearestFirstBudget() {
+    Random rnd = new Random(SEED * 31 + 3);
+    for (int q = 0; q < 60; q++) {
+      double[] c = center(rnd);
+      Double radius = q % 2 == 0 ? null : 1000.0 * (1 + rnd.nextInt(50));
+      SearchCriteria criteria =
+          new SearchCriteria(LAYER, SearchCriteria.circle(c[0], c[1], radius), 20, SearchOrder.DISTANCE, null, null, null, null);
+      String ctx = context("budget", q, criteria);
+      SpatialSearch.Page whole = page(ctx, criteria);
+      SpatialSearch.Page here = servingSearch.runHere(criteria, 400);
+      assertThat(here).as("%s: answered within 400 records (20 a page)", ctx).isNotNull();
+      assertThat(here.records()).as(ctx).isEqualTo(whole.records());
+      assertThat(here.nextCursor()).as(ctx).isEqualTo(whole.nextCursor());
+      if (!whole.hits().isEmpty()) {
+        assertThat(servingSearch.runHere(criteria, whole.hits().size() - 1)).as("%s: over a budget below the page", ctx).isNull();
+      }
+    }
+    SearchCriteria badCursor =
+        new SearchCriteria(LAYER, SearchCriteria.circle(CITY_LAT, CITY_LON, null), 20, SearchOrder.DISTANCE, null, null, null, "garbage");
+    assertThatThrownBy(() -> servingSearch.runHere(badCursor, 400)).isInstanceOf(Failure.class);
+    assertThatThrownBy(() -> search.runHere(badCursor, 400)).isInstanceOf(IllegalStateException.class);
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.locus.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.geometry.S2CellId;
+import com.google.common.geometry.S2LatLng;
 import io.locus.feed.ChangeEvent;
 import io.locus.geo.Cells;
 import io.locus.geo.IndexRange;
@@ -99,6 +101,43 @@ class LayerIndexTest {
     assertThat(only()).isEqualTo(new Entry("p1", PARIS[0], PARIS[1], "[2.3522,48.8566]", 1_764_172_800L, "{\"name\":\"Paris\"}"));
     assertThat(occupied(index)).containsExactly(partitionAt(PARIS));
     assertThat(index.size()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a cell is occupied at every level from its face to the record's leaf, and nowhere else")
+  void occupiedCells() {
+    index.apply(upsert("p1", T, PARIS));
+    S2CellId leaf = S2CellId.fromLatLng(S2LatLng.fromDegrees(PARIS[0], PARIS[1]));
+    for (int level = 0; level <= S2CellId.MAX_LEVEL; level++) {
+      S2CellId cell = leaf.parent(level);
+      assertThat(index.occupied(cell)).as("level %d", level).isTrue();
+      assertThat(index.occupied(cell.next())).as("the next cell at level %d", level).isFalse();
+      assertThat(index.occupied(cell.prev())).as("the previous cell at level %d", level).isFalse();
+    }
+    S2CellId otherFace = S2CellId.fromLatLng(S2LatLng.fromDegrees(MEXICO_CITY[0], MEXICO_CITY[1])).parent(0);
+    assertThat(index.occupied(otherFace)).isFalse();
+    index.apply(delete("p1", T + 1));
+    assertThat(index.occupied(leaf.parent(0))).isFalse();
+  }
+
+  @Test
+  @DisplayName("a cell is read whole when it holds at most the number asked, else nothing of it is fed")
+  void scanIfAtMost() {
+    for (int i = 0; i < 3; i++) {
+      index.apply(upsert("p" + i, T, new double[] {PARIS[0] + i * 1e-5, PARIS[1]}));
+    }
+    index.apply(upsert("far", T, OAKLAND));
+    S2CellId city = S2CellId.fromLatLng(S2LatLng.fromDegrees(PARIS[0], PARIS[1])).parent(14);
+    List<Entry> buffer = new ArrayList<>();
+    List<Entry> fed = new ArrayList<>();
+
+    assertThat(index.scanIfAtMost(city, 2, buffer, fed::add)).isFalse();
+    assertThat(fed).isEmpty();
+    assertThat(index.scanIfAtMost(city, 3, buffer, fed::add)).isTrue();
+    assertThat(fed).extracting(Entry::id).containsExactlyInAnyOrder("p0", "p1", "p2");
+    fed.clear();
+    assertThat(index.scanIfAtMost(city.next(), 3, buffer, fed::add)).isTrue();
+    assertThat(fed).isEmpty();
   }
 
   @Test

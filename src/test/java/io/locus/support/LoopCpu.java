@@ -4,7 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LoopCpu implements AutoCloseable {
   static final long SAMPLE_MS = 20;
   private static final long KEEP_NANOS = 10_000_000_000L;
+  /** Frames compared to tell which thread of a name a report is about. */
+  private static final int STACK_COMPARED = 8;
 
   private record Sample(long atNanos, long cpuNanos) {}
 
@@ -59,16 +63,48 @@ final class LoopCpu implements AutoCloseable {
   }
 
   /**
-   * The largest share of the last {@code windowMs} that a thread called {@code name} spent on
-   * the CPU, 0 to 1; 1 when there are not enough samples to tell (so a report is never excused
-   * for want of data).
+   * The share of the last {@code windowMs} that the thread called {@code name} whose stack is
+   * {@code reported} spent on the CPU, 0 to 1; 1 when there are not enough samples to tell (so
+   * a report is never excused for want of data). Several Vert.x instances in one JVM each have
+   * a thread of that name: the one meant is the one still where the report caught it (a starved
+   * or parked thread has not moved); when none or several are, the busiest speaks for them.
    */
-  double cpuShare(String name, long windowMs) {
+  double cpuShare(String name, long windowMs, StackTraceElement[] reported) {
+    List<Long> named = new ArrayList<>();
+    for (Map.Entry<Long, String> thread : names.entrySet()) {
+      if (thread.getValue().equals(name)) {
+        named.add(thread.getKey());
+      }
+    }
+    List<Long> still = new ArrayList<>();
+    for (long id : named) {
+      ThreadInfo info = threads.getThreadInfo(id, STACK_COMPARED);
+      if (info != null && reported.length > 0 && sameTop(info.getStackTrace(), reported)) {
+        still.add(id);
+      }
+    }
+    return busiest(still.size() == 1 ? still : named, windowMs);
+  }
+
+  private static boolean sameTop(StackTraceElement[] now, StackTraceElement[] reported) {
+    int depth = Math.min(STACK_COMPARED, Math.min(now.length, reported.length));
+    if (depth == 0) {
+      return false;
+    }
+    for (int i = 0; i < depth; i++) {
+      if (!now[i].equals(reported[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private double busiest(List<Long> ids, long windowMs) {
     long now = System.nanoTime();
     long from = now - windowMs * 1_000_000;
     double best = -1;
     for (Map.Entry<Long, String> thread : names.entrySet()) {
-      if (!thread.getValue().equals(name)) {
+      if (!ids.contains(thread.getKey())) {
         continue;
       }
       Deque<Sample> ring = samples.get(thread.getKey());

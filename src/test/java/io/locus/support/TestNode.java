@@ -138,7 +138,7 @@ public final class TestNode implements AutoCloseable {
         return;
       }
       Matcher report = REPORT.matcher(event.getFormattedMessage());
-      double share = report.find() ? cpu.cpuShare(report.group(1), Long.parseLong(report.group(2))) : 1;
+      double share = report.find() ? cpu.cpuShare(report.group(1), Long.parseLong(report.group(2)), stack(event)) : 1;
       if (inBlockingCall(event) || share >= STARVED) {
         events.add(event.getFormattedMessage() + " at " + topFrame(event) + String.format(" (on the CPU %.0f%% of it)", share * 100));
       }
@@ -183,6 +183,19 @@ public final class TestNode implements AutoCloseable {
         }
       }
       return false;
+    }
+
+    private static StackTraceElement[] stack(ILoggingEvent event) {
+      var proxy = event.getThrowableProxy();
+      if (proxy == null) {
+        return new StackTraceElement[0];
+      }
+      var frames = proxy.getStackTraceElementProxyArray();
+      StackTraceElement[] stack = new StackTraceElement[frames.length];
+      for (int i = 0; i < frames.length; i++) {
+        stack[i] = frames[i].getStackTraceElement();
+      }
+      return stack;
     }
 
     private static String topFrame(ILoggingEvent event) {
