@@ -2,6 +2,7 @@ package io.locus.auth;
 
 import io.locus.common.Failure;
 import io.locus.auth.OAuthSignature.Param;
+import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param baseString the signature base string the client must have signed
  */
 public record SignedRequest(String consumerKey, long timestamp, String nonce, String signature, String baseString) {
+  private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{1,12}");
   /** Longest nonce accepted; nonces are remembered, so they are kept short. */
   static final int MAX_NONCE = 128;
 
@@ -83,7 +85,7 @@ public record SignedRequest(String consumerKey, long timestamp, String nonce, St
       throw new Failure(400, "oauth_nonce is longer than " + MAX_NONCE + " characters");
     }
     String timestamp = protocol.get("oauth_timestamp");
-    if (!timestamp.matches("[0-9]{1,12}")) {
+    if (!TIMESTAMP.matcher(timestamp).matches()) {
       throw new Failure(400, "oauth_timestamp must be whole seconds since the epoch");
     }
     List<Param> signed = all.stream().filter(param -> !param.name().equals("oauth_signature")).toList();

@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
 
 /**
  * The spatial endpoints: {@code nearby/{lat},{lon}} (radius, or k-nearest without one), {@code
@@ -27,6 +28,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class SearchHandlers {
   static final int DEFAULT_LIMIT = 10;
+  /** Letters other than an exponent's: "Infinity", "NaN", hex floats and type suffixes are not numbers here. */
+  private static final Pattern LETTERS_BUT_EXPONENT = Pattern.compile("[a-zA-Z&&[^eE]]");
   static final double MAX_RADIUS_KM = Math.floor(Earth.MAX_DISTANCE_M / 1000);
 
   private final Api api;
@@ -178,7 +181,7 @@ final class SearchHandlers {
   private static double number(String text, String what) {
     try {
       double value = Double.parseDouble(text);
-      if (Double.isFinite(value) && !text.matches(".*[a-zA-Z&&[^eE]].*")) {
+      if (Double.isFinite(value) && !LETTERS_BUT_EXPONENT.matcher(text).find()) {
         return value;
       }
     } catch (NumberFormatException notANumber) {

@@ -115,16 +115,7 @@ public final class ChangeFeedVerticle extends VerticleBase {
         .compose(v -> connection.basicConsumer(queue, new QueueOptions().setAutoAck(true)))
         .map(
             consumer -> {
-              int[] inTurn = {0};
-              consumer.handler(
-                  message -> {
-                    onChange(message);
-                    if (++inTurn[0] == EVENTS_PER_TURN) {
-                      inTurn[0] = 0;
-                      consumer.pause();
-                      vertx.runOnContext(next -> consumer.resume());
-                    }
-                  });
+              TurnTaking.handle(vertx, consumer, EVENTS_PER_TURN, this::onChange);
               connectedOnce = true;
               return null;
             });

@@ -1,6 +1,7 @@
 package io.locus.ingest;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQConsumer;
@@ -25,6 +26,10 @@ import org.slf4j.LoggerFactory;
 final class ShardConsumers {
   private static final Logger LOG = LoggerFactory.getLogger(ShardConsumers.class);
 
+  /** Deliveries handled in one turn of the event loop, per shard: each may hold a bulk of records. */
+  static final int MESSAGES_PER_TURN = 16;
+
+  private final Vertx vertx;
   private final RabbitMQClient client;
   private final QueueTopology topology;
   private final int prefetch;
@@ -37,11 +42,13 @@ final class ShardConsumers {
    * @param stopping while on, {@link #prefer} changes nothing
    */
   ShardConsumers(
+      Vertx vertx,
       RabbitMQClient client,
       QueueTopology topology,
       int prefetch,
       BiConsumer<Integer, RabbitMQMessage> handler,
       BooleanSupplier stopping) {
+    this.vertx = vertx;
     this.client = client;
     this.topology = topology;
     this.prefetch = prefetch;
@@ -95,7 +102,7 @@ final class ShardConsumers {
         .map(
             consumer -> {
               consumers.put(shard, consumer);
-              consumer.handler(message -> handler.accept(shard, message));
+              TurnTaking.handle(vertx, consumer, MESSAGES_PER_TURN, message -> handler.accept(shard, message));
               return null;
             });
   }

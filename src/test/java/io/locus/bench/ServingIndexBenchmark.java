@@ -18,18 +18,18 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The serving tier's in-memory index of one layer: what 100,000 city-like records (about 60
- * bytes of properties each) take in memory, by {@link LayerIndex#estimatedBytes} and by the
- * heap's growth across loading them (printed by the setup), and how many nearby searches
- * (radius 1 km and 10 km, limit 20, nearest first) {@link SpatialSearch} runs a second over it
- * on one thread. Run with {@code make bench-serving}; figures in docs/performance.md.
+ * The serving tier's in-memory index of one layer: what 100,000 and 1,000,000 city-like records
+ * (about 60 bytes of properties each) take in memory, by {@link LayerIndex#estimatedBytes} and
+ * by the heap's growth across loading them, and how long loading takes (printed by the setup),
+ * and how long one nearby search (radius 1 km, 10 km, or none: k-nearest; limit 20, nearest
+ * first) of {@link SpatialSearch} takes over it on one thread, with its percentiles. Run with
+ * {@code make bench-serving}; figures in docs/performance.md.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ServingIndexBenchmark {
   private static final String LAYER = "com.example.places";
-  private static final int RECORDS = 100_000;
   private static final double KM_PER_DEGREE = 111.195;
 
   /** Cities as {lat, lon, millions of people}: three quarters of the records lie around them. */
@@ -48,7 +48,11 @@ public class ServingIndexBenchmark {
   /** The rest lie within a kilometre or so of one of this many towns spread over the inhabited latitudes. */
   private static final int TOWNS = 2_000;
 
-  @Param({"1000", "10000"})
+  @Param({"100000", "1000000"})
+  int records;
+
+  /** Metres; 0 for k-nearest. */
+  @Param({"1000", "10000", "0"})
   double radiusM;
 
   private final double[][] centres = new double[1_024][];
@@ -68,8 +72,8 @@ public class ServingIndexBenchmark {
       total += CITIES[i][2];
       cumulative[i] = total;
     }
-    double[][] points = new double[RECORDS][];
-    for (int n = 0; n < RECORDS; n++) {
+    double[][] points = new double[records][];
+    for (int n = 0; n < records; n++) {
       double[] around;
       if (rnd.nextInt(4) == 0) {
         around = towns[rnd.nextInt(TOWNS)];
@@ -89,9 +93,10 @@ public class ServingIndexBenchmark {
     }
 
     long heapBefore = usedHeap();
+    long loading = System.nanoTime();
     LayerIndex index = new LayerIndex(LAYER);
     long empty = index.estimatedBytes();
-    for (int n = 0; n < RECORDS; n++) {
+    for (int n = 0; n < records; n++) {
       double lat = points[n][0];
       double lon = points[n][1];
       String properties =
@@ -99,16 +104,17 @@ public class ServingIndexBenchmark {
       String coordinates = String.format(Locale.ROOT, "[%.6f,%.6f]", lon, lat);
       index.load(new IndexReader.Entry("c" + n, lat, lon, coordinates, 1_700_000_000L + n, properties), 1_700_000_000_000_000L + n);
     }
+    long loadMs = (System.nanoTime() - loading) / 1_000_000;
     long heapAfter = usedHeap();
     System.out.printf(
         Locale.ROOT,
-        "%nServingIndexBenchmark: %,d records, %.1f MB: %d bytes a record estimated, %d measured (heap growth)%n",
-        index.size(), index.estimatedBytes() / 1e6, (index.estimatedBytes() - empty) / RECORDS,
-        (heapAfter - heapBefore) / RECORDS);
+        "%nServingIndexBenchmark: %,d records loaded in %,d ms (with their properties formatted), %.1f MB: %d bytes a record estimated, %d measured (heap growth)%n",
+        index.size(), loadMs, index.estimatedBytes() / 1e6, (index.estimatedBytes() - empty) / records,
+        (heapAfter - heapBefore) / records);
 
     search = new SpatialSearch(index);
     for (int i = 0; i < centres.length; i++) {
-      double[] near = points[rnd.nextInt(RECORDS)];
+      double[] near = points[rnd.nextInt(records)];
       centres[i] = new double[] {near[0] + rnd.nextGaussian() * 0.003, near[1] + rnd.nextGaussian() * 0.003};
     }
   }
@@ -128,7 +134,7 @@ public class ServingIndexBenchmark {
   public SpatialSearch.Page nearby() {
     double[] centre = centres[next++ & (centres.length - 1)];
     SearchCriteria criteria =
-        new SearchCriteria(LAYER, SearchCriteria.circle(centre[0], centre[1], radiusM), 20, SearchOrder.DISTANCE, null, null, null, null);
+        new SearchCriteria(LAYER, SearchCriteria.circle(centre[0], centre[1], radiusM > 0 ? radiusM : null), 20, SearchOrder.DISTANCE, null, null, null, null);
     return search.run(criteria).result();
   }
 }

@@ -54,6 +54,61 @@ class OutageIT {
   }
 
   @Test
+  @DisplayName("with the broker down for 20 s reads keep answering and the serving tier says it is stale; once back it reloads and follows the feed")
+  void brokerOutageUnderServing() {
+    String layer = NODE.http().newLayer("it.out.serving.");
+    String record = "/0.1/records/" + layer + "/a";
+    String near = "/0.1/records/" + layer + "/nearby/1,1.json?radius=10";
+    assertThat(NODE.http().put(record, feature(1, 1)).status()).isEqualTo(202);
+    NODE.http().awaitStatus(record, 200);
+    Eventually.await(
+        Duration.ofSeconds(30),
+        () -> {
+          NODE.http().get(near);
+          return NODE.http().served(layer);
+        },
+        held -> "warm".equals(held.getString("state")) && held.getInteger("records", -1) == 1);
+
+    Services.run("rabbitmq-down");
+    long stopped = System.nanoTime();
+    try {
+      Eventually.await(Duration.ofSeconds(30), () -> NODE.http().serving().getBoolean("stale"), Boolean.TRUE::equals);
+      int reads = 0;
+      while (System.nanoTime() - stopped < Duration.ofSeconds(20).toNanos()) {
+        Response got = NODE.http().get(record);
+        assertThat(got.status()).as("read %d during the outage: %s", reads, got.body()).isEqualTo(200);
+        assertThat(got.json().getJsonObject("geometry").getJsonArray("coordinates").getInteger(0)).isEqualTo(1);
+        assertThat(NODE.http().get(near).json().getJsonArray("features")).as("nearby during the outage").hasSize(1);
+        reads++;
+        pace();
+      }
+      assertThat(reads).isPositive();
+    } finally {
+      Services.run("rabbitmq-up");
+    }
+
+    Eventually.await(Duration.ofSeconds(60), () -> NODE.http().serving().getBoolean("stale"), Boolean.FALSE::equals);
+    Eventually.await(Duration.ofSeconds(60), () -> NODE.http().put(record, feature(5, 5)).status(), s -> s == 202);
+    Eventually.await(
+        Duration.ofSeconds(30),
+        () -> NODE.http().get("/0.1/records/" + layer + "/nearby/5,5.json?radius=10").json().getJsonArray("features").size(),
+        n -> n == 1);
+    JsonObject held = NODE.http().served(layer);
+    assertThat(held.getString("state")).isEqualTo("warm");
+    assertThat(NODE.http().serving().getBoolean("stale")).isFalse();
+  }
+
+  /** Paces the reads of an outage: a few a second are enough to see one fail. */
+  private static void pace() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   @DisplayName("with Cassandra down writes are still accepted; once it is back the backlog drains intact")
   void cassandraOutage() {
     String layer = NODE.http().newLayer("it.out.");

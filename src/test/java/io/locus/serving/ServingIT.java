@@ -174,6 +174,88 @@ class ServingIT {
     assertThat(NODE.http().get(near).json().getJsonArray("features")).isEmpty();
   }
 
+  @Test
+  @DisplayName("two serving nodes converge to the contents Cassandra holds; writes show in memory about as soon as there")
+  void twoNodesConverge() {
+    TestNode second = TestNode.start(Map.of("LOCUS_HTTP_PORT", String.valueOf(TestNode.PORT + 2), "LOCUS_ROLES", "api,query"));
+    try {
+      String shared = NODE.http().newLayer("it.serving.two.");
+      String base = "/0.1/records/" + shared;
+      Random random = new Random(SEED + 2);
+      JsonArray features = new JsonArray();
+      for (int i = 0; i < 100; i++) {
+        features.add(feature("t" + i, 40 + random.nextGaussian() * 0.05, -3.7 + random.nextGaussian() * 0.05, 1_400_000_000L, new JsonObject().put("n", i)));
+      }
+      assertThat(NODE.http().post(base + ".json", new JsonObject().put("type", "FeatureCollection").put("features", features)).status()).isEqualTo(202);
+      Eventually.await(PATIENCE, () -> cassandraOnly.http.get(base + "/t99.json").status(), status -> status == 200);
+      for (Http node : List.of(NODE.http(), second.http)) {
+        Eventually.await(PATIENCE, () -> held(node, shared), h -> "warm".equals(h.getString("state")) && h.getInteger("records", -1) == 100);
+      }
+
+      // Moves, one at a time: how long after its 202 each shows in memory, and in Cassandra.
+      List<Long> memoryMs = new ArrayList<>();
+      List<Long> cassandraMs = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        double lat = 41 + i * 0.01;
+        assertThat(NODE.http().put(base + "/t" + i + ".json", feature("t" + i, lat, -3.7, 1_400_000_001L, new JsonObject()).encode()).status()).isEqualTo(202);
+        long accepted = System.nanoTime();
+        Long inMemory = null;
+        Long inCassandra = null;
+        while (inMemory == null || inCassandra == null) {
+          long now = System.nanoTime();
+          assertThat(now - accepted).as("move %d visible within %s", i, PATIENCE).isLessThan(PATIENCE.toNanos());
+          if (inMemory == null && at(NODE.http(), base + "/t" + i + ".json", lat)) {
+            inMemory = (System.nanoTime() - accepted) / 1_000_000;
+          }
+          if (inCassandra == null && at(cassandraOnly.http, base + "/t" + i + ".json", lat)) {
+            inCassandra = (System.nanoTime() - accepted) / 1_000_000;
+          }
+        }
+        memoryMs.add(inMemory);
+        cassandraMs.add(inCassandra);
+      }
+      System.out.printf(
+          "ServingIT: visible after the 202 (ms, 20 moves): memory p50 %d p99 %d; Cassandra p50 %d p99 %d%n",
+          percentile(memoryMs, 50), percentile(memoryMs, 99), percentile(cassandraMs, 50), percentile(cassandraMs, 99));
+
+      // A burst: deletes, new records and moves, then every node's whole layer must agree.
+      JsonArray burst = new JsonArray();
+      for (int i = 0; i < 30; i++) {
+        burst.add(feature("t" + (50 + i), 40.5 + i * 0.001, -3.5, 1_400_000_002L, new JsonObject().put("moved", true)));
+        burst.add(feature("u" + i, 39.9 - i * 0.001, -3.9, 1_400_000_002L, new JsonObject()));
+      }
+      assertThat(NODE.http().post(base + ".json", new JsonObject().put("type", "FeatureCollection").put("features", burst)).status()).isEqualTo(202);
+      for (int i = 20; i < 30; i++) {
+        assertThat(NODE.http().delete(base + "/t" + i + ".json").status()).isEqualTo(202);
+      }
+      String all = "/0.1/records/" + shared + "/nearby/40.0,-3.7.json?radius=500&limit=500";
+      String truth =
+          Eventually.await(
+              PATIENCE,
+              () -> cassandraOnly.http.get(all),
+              r -> r.status() == 200 && r.json().getJsonArray("features").size() == 120)
+              .body().replace("127.0.0.1:" + (TestNode.PORT + 1), "NODE");
+      for (var node : List.of(Map.entry(NODE.http(), TestNode.PORT), Map.entry(second.http, TestNode.PORT + 2))) {
+        Eventually.await(PATIENCE, () -> comparable(node.getKey().get(all), node.getValue()), answer -> answer.equals("200 " + truth));
+        assertThat(node.getKey().served(shared).getInteger("records")).isEqualTo(120);
+      }
+    } finally {
+      second.close();
+    }
+  }
+
+  /** Whether the record at {@code path} stands at latitude {@code lat}. */
+  private static boolean at(Http http, String path, double lat) {
+    Response record = http.get(path);
+    return record.status() == 200
+        && record.json().getJsonObject("geometry").getJsonArray("coordinates").getDouble(1) == lat;
+  }
+
+  private static long percentile(List<Long> values, int p) {
+    List<Long> sorted = values.stream().sorted().toList();
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
   /** The layer's state and record count in the serving node's memory (after a query that asks for it), from /health/ready. */
   @Test
   @DisplayName("a layer spread over thousands of index partitions loads into memory whole")
@@ -201,15 +283,12 @@ class ServingIT {
   }
 
   private static JsonObject held(String name) {
-    NODE.http().get("/0.1/records/" + name + "/nearby/1.0,1.0.json?radius=1");
-    JsonObject ready = NODE.http().unsigned().get("/health/ready").json();
-    return ready.getJsonArray("checks").stream()
-        .map(JsonObject.class::cast)
-        .filter(check -> "serving".equals(check.getString("id")))
-        .findFirst()
-        .orElseThrow()
-        .getJsonObject("data")
-        .getJsonObject("layers", new JsonObject())
-        .getJsonObject(name, new JsonObject());
+    return held(NODE.http(), name);
+  }
+
+  /** The layer's state and record count in a node's memory, after a query that asks it to hold the layer. */
+  private static JsonObject held(Http http, String name) {
+    http.get("/0.1/records/" + name + "/nearby/1.0,1.0.json?radius=1");
+    return http.served(name);
   }
 }

@@ -104,6 +104,24 @@ public final class Http {
     return layer;
   }
 
+  /**
+   * The node's serving tier as {@code /health/ready} shows it: {@code {"stale":…,"layers":{name:
+   * {"state":…,"records":…}}, …}}; empty when the node has none.
+   */
+  public JsonObject serving() {
+    return unsigned().get("/health/ready").json().getJsonArray("checks").stream()
+        .map(JsonObject.class::cast)
+        .filter(check -> "serving".equals(check.getString("id")))
+        .findFirst()
+        .map(check -> check.getJsonObject("data", new JsonObject()))
+        .orElse(new JsonObject());
+  }
+
+  /** The state of {@code layer} in the node's serving tier ({@link #serving}); empty when it holds none of it. */
+  public JsonObject served(String layer) {
+    return serving().getJsonObject("layers", new JsonObject()).getJsonObject(layer, new JsonObject());
+  }
+
   /** Polls GET {@code path} until it answers {@code status} (20 s at most). */
   public Response awaitStatus(String path, int status) {
     return Eventually.await(java.time.Duration.ofSeconds(20), () -> get(path), r -> r.status() == status);

@@ -14,6 +14,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -101,7 +102,7 @@ public final class TestNode implements AutoCloseable {
   }
 
   /** Collects the blocked-thread warnings Vert.x logs. */
-  private static final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
+  static final class BlockedThreadWatch extends AppenderBase<ILoggingEvent> {
     private static final Pattern REPORT = Pattern.compile("Thread (\\S+) has been blocked for (\\d+) ms");
     /** Below this share of the CPU over the blocked time, the loop was starved, not held. */
     private static final double STARVED = 0.5;
@@ -124,6 +125,11 @@ public final class TestNode implements AutoCloseable {
       root().detachAppender(this);
       stop();
       cpu.close();
+    }
+
+    /** The share of the last {@code windowMs} the thread {@code name} spent on the CPU, as a report's is judged. */
+    double cpuShare(String name, long windowMs) {
+      return cpu.cpuShare(name, windowMs, new StackTraceElement[0]);
     }
 
     private static Logger root() {
@@ -172,7 +178,8 @@ public final class TestNode implements AutoCloseable {
       if (proxy == null) {
         return true;
       }
-      if (topFrame(event).startsWith(NON_BLOCKING_TRANSPORT)) {
+      StackTraceElement[] stack = stack(event);
+      if (Arrays.stream(stack).filter(frame -> !platform(frame)).findFirst().map(StackTraceElement::getClassName).orElse("").startsWith(NON_BLOCKING_TRANSPORT)) {
         return false;
       }
       var frames = proxy.getStackTraceElementProxyArray();
@@ -183,6 +190,12 @@ public final class TestNode implements AutoCloseable {
         }
       }
       return false;
+    }
+
+    /** A frame of the JDK itself (its classes print with their module, "java.base@17/…"). */
+    private static boolean platform(StackTraceElement frame) {
+      String name = frame.getClassName();
+      return name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.");
     }
 
     private static StackTraceElement[] stack(ILoggingEvent event) {
@@ -205,9 +218,8 @@ public final class TestNode implements AutoCloseable {
       }
       var frames = proxy.getStackTraceElementProxyArray();
       for (var frame : frames) {
-        String text = frame.getStackTraceElement().toString();
-        if (!text.startsWith("java.") && !text.startsWith("jdk.") && !text.startsWith("sun.")) {
-          return text;
+        if (!platform(frame.getStackTraceElement())) {
+          return frame.getStackTraceElement().toString();
         }
       }
       return frames[0].getStackTraceElement().toString();
