@@ -44,6 +44,7 @@ public final class ChangeFeedVerticle extends VerticleBase {
    */
   static final int EVENTS_PER_TURN = 256;
   private static final long QUEUE_EXPIRES_MS = 60_000;
+  private static final long REBUILD_RETRY_MS = 2_000;
 
   private final RabbitSettings settings;
   private final ServingTier tier;
@@ -52,6 +53,8 @@ public final class ChangeFeedVerticle extends VerticleBase {
   private RabbitMQClient client;
   private final String queue;
   private boolean connectedOnce;
+  /** Rebuilds started; only the latest may end the tier's staleness. */
+  private int rebuilds;
 
   /** The feed of {@code tier}, loading layers through {@code scanner}. */
   public ChangeFeedVerticle(RabbitSettings settings, ServingTier tier, LayerScanner scanner) {
@@ -139,12 +142,33 @@ public final class ChangeFeedVerticle extends VerticleBase {
     load(layer, tier.startWarming(layer));
   }
 
+  /**
+   * Reloads every held layer while the tier is stale; the tier turns fresh only once all have
+   * loaded. A reload that fails (Cassandra unreachable meanwhile) leaves the tier stale, answered
+   * from Cassandra, and is tried again {@link #REBUILD_RETRY_MS} later.
+   */
   private void rebuildAll() {
+    int rebuild = ++rebuilds;
     List<String> layers = tier.fed();
     LOG.info("change feed back: reloading {} in-memory layers", layers.size());
     tier.stale(true);
     Future.all(layers.stream().map(layer -> load(layer, tier.startRebuilding(layer))).toList())
-        .onComplete(done -> tier.stale(false));
+        .onComplete(
+            done -> {
+              if (rebuild != rebuilds) {
+                return; // the feed was lost and found again meanwhile: the later rebuild decides
+              }
+              if (done.succeeded()) {
+                tier.stale(false);
+              } else {
+                LOG.warn("in-memory layers stay stale, reloading again in {} ms: {}", REBUILD_RETRY_MS, done.cause().getMessage());
+                vertx.setTimer(REBUILD_RETRY_MS, t -> {
+                  if (rebuild == rebuilds) {
+                    rebuildAll();
+                  }
+                });
+              }
+            });
   }
 
   /** Scans {@code layer} into {@code index}; swaps it in when done, or gives the layer up when over budget. */

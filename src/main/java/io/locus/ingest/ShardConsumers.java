@@ -18,8 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A writer's subscriptions, one consumer per shard queue, acking by hand and buffering up to
- * four prefetches. The broker's single-active-consumer picks which subscriber of a queue is
+ * A writer's subscriptions, one consumer per shard queue, acking by hand. The broker's single-active-consumer picks which subscriber of a queue is
  * active; {@link #prefer} moves this writer to the back of the line of the queues it does not
  * prefer. Not thread-safe: use it from one event-loop context.
  */
@@ -32,7 +31,6 @@ final class ShardConsumers {
   private final Vertx vertx;
   private final RabbitMQClient client;
   private final QueueTopology topology;
-  private final int prefetch;
   private final BiConsumer<Integer, RabbitMQMessage> handler;
   private final BooleanSupplier stopping;
   private final Map<Integer, RabbitMQConsumer> consumers = new HashMap<>();
@@ -45,13 +43,11 @@ final class ShardConsumers {
       Vertx vertx,
       RabbitMQClient client,
       QueueTopology topology,
-      int prefetch,
       BiConsumer<Integer, RabbitMQMessage> handler,
       BooleanSupplier stopping) {
     this.vertx = vertx;
     this.client = client;
     this.topology = topology;
-    this.prefetch = prefetch;
     this.handler = handler;
     this.stopping = stopping;
   }
@@ -96,7 +92,9 @@ final class ShardConsumers {
   }
 
   private Future<Void> subscribe(int shard) {
-    QueueOptions options = new QueueOptions().setAutoAck(false).setMaxInternalQueueSize(prefetch * 4);
+    // No cap on the client's buffer: the broker's prefetch bounds it, and a capped buffer drops
+    // what overflows without a word, leaving those deliveries unacknowledged until the channel closes.
+    QueueOptions options = new QueueOptions().setAutoAck(false);
     return client
         .basicConsumer(topology.shardQueue(shard), options)
         .map(

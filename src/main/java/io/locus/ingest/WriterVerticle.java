@@ -82,7 +82,7 @@ public final class WriterVerticle extends VerticleBase {
             deliveries,
             new DeadLetters(client, topology, deliveries),
             drain::stopping);
-    consumers = new ShardConsumers(vertx, client, topology, settings.prefetch(), applier::onMessage, drain::stopping);
+    consumers = new ShardConsumers(vertx, client, topology, applier::onMessage, drain::stopping);
     return consumers.consumeAll();
   }
 
