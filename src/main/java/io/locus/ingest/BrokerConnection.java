@@ -18,11 +18,27 @@ final class BrokerConnection {
 
   static Future<RabbitMQClient> open(
       Vertx vertx, Context context, RabbitSettings settings, Function<RabbitMQClient, Future<Void>> setup) {
+    return open(vertx, context, settings, () -> {}, setup);
+  }
+
+  /**
+   * As {@link #open(Vertx, Context, RabbitSettings, Function)}, and runs {@code onNewConnection}
+   * first on every (re)connection, on the client's connecting thread, before the client
+   * re-subscribes its consumers on the new channel. (The client completes a reconnection without
+   * waiting for {@code setup}, so consumers may be re-subscribed, and deliver, while it runs.)
+   */
+  static Future<RabbitMQClient> open(
+      Vertx vertx,
+      Context context,
+      RabbitSettings settings,
+      Runnable onNewConnection,
+      Function<RabbitMQClient, Future<Void>> setup) {
     RabbitMQClient client = RabbitMQClient.create(vertx, settings.clientOptions());
     Promise<Void> firstSetup = Promise.promise();
     client.addConnectionEstablishedCallback(
-        connected ->
-            context.runOnContext(
+        connected -> {
+          onNewConnection.run();
+          context.runOnContext(
                 v ->
                     setup
                         .apply(client)
@@ -35,7 +51,8 @@ final class BrokerConnection {
                                 firstSetup.tryFail(done.cause());
                                 connected.fail(done.cause());
                               }
-                            })));
+                            }));
+        });
     return client
         .start()
         .compose(v -> firstSetup.future())

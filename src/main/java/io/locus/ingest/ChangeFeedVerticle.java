@@ -55,6 +55,7 @@ public final class ChangeFeedVerticle extends VerticleBase {
   private boolean connectedOnce;
   /** Rebuilds started; only the latest may end the tier's staleness. */
   private int rebuilds;
+  private boolean stopping;
 
   /** The feed of {@code tier}, loading layers through {@code scanner}. */
   public ChangeFeedVerticle(RabbitSettings settings, ServingTier tier, LayerScanner scanner) {
@@ -84,6 +85,7 @@ public final class ChangeFeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopping = true;
     return client == null ? Future.succeededFuture() : client.stop();
   }
 
@@ -148,6 +150,9 @@ public final class ChangeFeedVerticle extends VerticleBase {
    * from Cassandra, and is tried again {@link #REBUILD_RETRY_MS} later.
    */
   private void rebuildAll() {
+    if (stopping) {
+      return;
+    }
     int rebuild = ++rebuilds;
     List<String> layers = tier.fed();
     LOG.info("change feed back: reloading {} in-memory layers", layers.size());

@@ -4,16 +4,26 @@ import io.vertx.core.Promise;
 import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
 
 /**
  * Publisher confirms of one AMQP channel: maps each publish's delivery tag to the promise of its
  * caller and settles them as the broker confirms (possibly many at once, {@code multiple}). A
  * new channel gets a new tracker; the old one is {@link #abandon abandoned}, failing whatever
- * it still holds. Thread-safe: tags are registered on the client's worker thread.
+ * it still holds. Each promise is completed as a task of its own on {@code completions}: one
+ * confirm may settle hundreds of publishes, and what each publisher does next (ack its delivery,
+ * start the next write) would otherwise all run in the task that read the confirm. Thread-safe:
+ * tags are registered on the client's worker thread.
  */
 final class ConfirmTracker {
   private final ConcurrentSkipListMap<Long, Promise<Void>> pending = new ConcurrentSkipListMap<>();
+  private final Executor completions;
   private volatile boolean abandoned;
+
+  /** A tracker completing its callers' promises on {@code completions}. */
+  ConfirmTracker(Executor completions) {
+    this.completions = completions;
+  }
 
   void register(long deliveryTag, Promise<Void> confirmed) {
     pending.put(deliveryTag, confirmed);
@@ -48,11 +58,11 @@ final class ConfirmTracker {
     return pending.size();
   }
 
-  private static void complete(Promise<Void> promise, boolean succeeded) {
+  private void complete(Promise<Void> promise, boolean succeeded) {
     if (succeeded) {
-      promise.tryComplete();
+      completions.execute(promise::tryComplete);
     } else {
-      promise.tryFail("the broker refused the message (nack)");
+      completions.execute(() -> promise.tryFail("the broker refused the message (nack)"));
     }
   }
 }

@@ -2,6 +2,7 @@ package io.locus.ingest;
 
 import com.rabbitmq.client.AMQP;
 import io.locus.common.Failure;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,12 +17,15 @@ import io.vertx.rabbitmq.RabbitMQClient;
  */
 final class ConfirmedPublisher {
   private final Vertx vertx;
+  private final Context context;
   private final long confirmTimeoutMs;
   private volatile RabbitMQClient client;
   private volatile ConfirmTracker confirms;
 
+  /** A publisher whose callers' futures complete on the context it is created on. */
   ConfirmedPublisher(Vertx vertx, long confirmTimeoutMs) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.confirmTimeoutMs = confirmTimeoutMs;
   }
 
@@ -32,7 +36,7 @@ final class ConfirmedPublisher {
     if (previous != null) {
       previous.abandon();
     }
-    ConfirmTracker tracker = new ConfirmTracker();
+    ConfirmTracker tracker = new ConfirmTracker(task -> context.runOnContext(v -> task.run()));
     return connection
         .addConfirmListener(maxInFlight)
         .map(

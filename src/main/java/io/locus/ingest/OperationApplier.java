@@ -75,7 +75,7 @@ final class OperationApplier {
   }
 
   void onMessage(int shard, RabbitMQMessage message) {
-    Deliveries.Delivery delivery = deliveries.received(message.envelope().getDeliveryTag());
+    Deliveries.Delivery delivery = deliveries.received(message);
     WriteOp op;
     try {
       op = WriteOp.fromJson(message.body());

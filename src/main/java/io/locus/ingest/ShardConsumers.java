@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A writer's subscriptions, one consumer per shard queue, acking by hand. The broker's single-active-consumer picks which subscriber of a queue is
  * active; {@link #prefer} moves this writer to the back of the line of the queues it does not
- * prefer. Not thread-safe: use it from one event-loop context.
+ * prefer. Use it from one event-loop context, but for {@link #tagsOfTheOldChannel}.
  */
 final class ShardConsumers {
   private static final Logger LOG = LoggerFactory.getLogger(ShardConsumers.class);
@@ -34,6 +35,11 @@ final class ShardConsumers {
   private final BiConsumer<Integer, RabbitMQMessage> handler;
   private final BooleanSupplier stopping;
   private final Map<Integer, RabbitMQConsumer> consumers = new HashMap<>();
+  /**
+   * Every subscription made, the cancelled ones too (their deliveries may still be in flight);
+   * read from the client's thread on a reconnection.
+   */
+  private final List<RabbitMQConsumer> subscriptions = new CopyOnWriteArrayList<>();
 
   /**
    * @param handler told each delivery, with its shard
@@ -84,6 +90,17 @@ final class ShardConsumers {
     }
   }
 
+  /**
+   * For a new connection, before the client re-subscribes (on the client's thread): the consumer
+   * tag of every subscription as it stands, the old channel's. Forgets the cancelled ones, which
+   * the client never re-subscribes, so their tags are retired this once.
+   */
+  List<String> tagsOfTheOldChannel() {
+    List<String> tags = subscriptions.stream().map(RabbitMQConsumer::consumerTag).toList();
+    subscriptions.removeIf(RabbitMQConsumer::isCancelled);
+    return tags;
+  }
+
   /** Cancels every subscription; the broker hands each queue to the next writer in line. */
   List<Future<Void>> cancelAll() {
     List<Future<Void>> cancelled = new ArrayList<>();
@@ -100,6 +117,7 @@ final class ShardConsumers {
         .map(
             consumer -> {
               consumers.put(shard, consumer);
+              subscriptions.add(consumer);
               TurnTaking.handle(vertx, consumer, MESSAGES_PER_TURN, message -> handler.accept(shard, message));
               return null;
             });

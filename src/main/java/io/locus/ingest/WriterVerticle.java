@@ -41,8 +41,8 @@ public final class WriterVerticle extends VerticleBase {
   private final QueueTopology topology;
   private ConfirmedPublisher changes;
   private RabbitMQClient client;
-  private Deliveries deliveries;
-  private ShardConsumers consumers;
+  private volatile Deliveries deliveries;
+  private volatile ShardConsumers consumers;
   private ShardBalancer balancer;
 
   /** A writer with the node's broker and operational settings, writing through {@code cassandra}. */
@@ -59,7 +59,7 @@ public final class WriterVerticle extends VerticleBase {
     return Future.all(RecordWriter.prepare(cassandra), LayerStore.prepare(cassandra))
         .compose(
             prepared ->
-                BrokerConnection.open(vertx, context, settings, this::onConnected)
+                BrokerConnection.open(vertx, context, settings, this::retireOldChannel, this::onConnected)
                     .compose(connected -> consume(connected, prepared.resultAt(0), prepared.resultAt(1))))
         .onSuccess(
             v -> {
@@ -108,16 +108,19 @@ public final class WriterVerticle extends VerticleBase {
     return topology
         .declare(connection)
         .compose(v -> connection.confirmSelect())
-        .compose(v -> deliveredAnew())
         .compose(v -> changes.connected(connection, Math.max(1024, settings.prefetch() * settings.shards() * 2)))
         .compose(v -> connection.basicQos(settings.prefetch()));
   }
 
-  /** A new connection: what was received on the old one has lapsed (the broker requeued it). */
-  private Future<Void> deliveredAnew() {
-    if (deliveries != null) {
-      deliveries.reconnected();
+  /**
+   * A new connection (on the client's thread, before it re-subscribes the consumers): what the
+   * subscriptions received on the old one has lapsed, the broker requeued it.
+   */
+  private void retireOldChannel() {
+    Deliveries held = deliveries;
+    ShardConsumers subscribed = consumers;
+    if (held != null && subscribed != null) {
+      held.reconnected(subscribed.tagsOfTheOldChannel());
     }
-    return Future.succeededFuture();
   }
 }

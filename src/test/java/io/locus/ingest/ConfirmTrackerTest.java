@@ -17,7 +17,7 @@ class ConfirmTrackerTest {
 
   @BeforeEach
   void setUp() {
-    tracker = new ConfirmTracker();
+    tracker = new ConfirmTracker(Runnable::run);
     futures = new HashMap<>();
   }
 
