@@ -15,6 +15,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
 import java.util.ArrayList;
@@ -47,6 +48,9 @@ public final class PublisherVerticle extends VerticleBase {
   private QueueTopology topology;
   private RabbitMQClient client;
   private ConfirmedPublisher confirmed;
+  /** Write batches published in one turn of the event loop: a burst of them waits for later turns. */
+  static final int PUBLISHES_PER_TURN = 32;
+
   private MessageConsumer<WriteBatch> publishing;
   private final OpsSettings ops;
 
@@ -68,7 +72,11 @@ public final class PublisherVerticle extends VerticleBase {
         .onSuccess(
             connected -> {
               client = connected;
-              publishing = vertx.eventBus().consumer(Addresses.PUBLISH, this::publish);
+              // Paused for a turn at a time, it must keep what arrives meanwhile, however much.
+              publishing =
+                  vertx.eventBus().consumer(
+                      new MessageConsumerOptions().setAddress(Addresses.PUBLISH).setMaxBufferedMessages(Integer.MAX_VALUE));
+              TurnTaking.handle(vertx, publishing, PUBLISHES_PER_TURN, this::publish);
               vertx.eventBus().consumer(Addresses.HEALTH_RABBITMQ, this::health);
               vertx.setPeriodic(QUEUE_SAMPLE_MS, t -> sampleQueues());
             });

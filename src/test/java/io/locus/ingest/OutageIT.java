@@ -137,7 +137,13 @@ class OutageIT {
           Eventually.await(Duration.ofSeconds(90), () -> NODE.http().get(path), r -> r.status() == 200).json();
       assertThat(record.getJsonObject("geometry").getJsonArray("coordinates").getInteger(0)).isEqualTo(i);
     }
-    JsonObject moved = NODE.http().get("/0.1/records/" + layer + "/r0").json();
-    assertThat(moved.getJsonObject("geometry").getJsonArray("coordinates").getInteger(0)).isEqualTo(100);
+    // Each held write retries on its own backoff (up to 5 s), so the move may land after the others.
+    JsonObject moved =
+        Eventually.await(
+                Duration.ofSeconds(90),
+                () -> NODE.http().get("/0.1/records/" + layer + "/r0"),
+                r -> r.status() == 200 && r.json().getJsonObject("geometry").getJsonArray("coordinates").getInteger(0) == 100)
+            .json();
+    assertThat(moved.getJsonObject("geometry").getJsonArray("coordinates").getInteger(1)).isEqualTo(50);
   }
 }
