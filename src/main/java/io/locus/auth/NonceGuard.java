@@ -6,6 +6,7 @@ import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.Shareable;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,15 +17,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * timestamp goes stale; memory is about {@code request rate × 2 × skew} entries.
  *
  * <p>In a cluster the entries live in a Hazelcast map (through Vert.x's cluster-wide {@link
- * AsyncMap}) with a time-to-live, so a request replayed to another node is refused too. On a
- * single node they live in buckets per timestamp second, dropped whole when they go stale.
+ * AsyncMap}) with a time-to-live, so a request replayed to another node is refused too. Each
+ * request stores a token of its own: Hazelcast may run a {@code putIfAbsent} again when a member
+ * leaves while it is under way, and the second run then finds the first run's entry; finding its
+ * own token is a first use, finding another's a replay. On a single node the entries live in
+ * buckets per timestamp second, dropped whole when they go stale.
  */
 public final class NonceGuard {
   private static final String CLUSTER_MAP = "locus.oauth.nonces";
   private static final String LOCAL_MAP = "locus.oauth";
 
   private final int skewSeconds;
-  private final Future<AsyncMap<String, Boolean>> clusterNonces;
+  private final Future<AsyncMap<String, String>> clusterNonces;
+  /** This guard's part of every token it stores; the counter makes each one unique. */
+  private final String tokenPrefix = UUID.randomUUID() + ":";
+  private final AtomicLong tokens = new AtomicLong();
   private final LocalNonces localNonces;
 
   public NonceGuard(Vertx vertx, int skewSeconds) {
@@ -49,8 +56,12 @@ public final class NonceGuard {
       return Future.succeededFuture(localNonces.firstUse(timestamp, id, nowSeconds - skewSeconds));
     }
     long ttlMs = Math.max(1, timestamp + skewSeconds - nowSeconds + 1) * 1000;
+    String token = tokenPrefix + tokens.incrementAndGet();
     return clusterNonces.compose(
-        nonces -> nonces.putIfAbsent(timestamp + "\n" + id, Boolean.TRUE, ttlMs).map(previous -> previous == null));
+        nonces ->
+            nonces
+                .putIfAbsent(timestamp + "\n" + id, token, ttlMs)
+                .map(previous -> previous == null || previous.equals(token)));
   }
 
   /** One node's nonces, in buckets per timestamp second, shared by the node's API verticles. */

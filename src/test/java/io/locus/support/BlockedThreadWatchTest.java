@@ -75,13 +75,17 @@ class BlockedThreadWatchTest {
   }
 
   private int counted(String thread, StackTraceElement... stack) {
+    return counted(thread, BLOCKED_MS, stack);
+  }
+
+  private int counted(String thread, long blockedMs, StackTraceElement... stack) {
     Throwable blocked = new Throwable("Thread blocked");
     blocked.setStackTrace(stack);
     Logger logger = (Logger) LoggerFactory.getLogger("io.vertx.core.impl.BlockedThreadChecker");
     LoggingEvent event =
         new LoggingEvent(
             Logger.class.getName(), logger, Level.WARN,
-            "Thread " + thread + " has been blocked for " + BLOCKED_MS + " ms, time limit is 200 ms", blocked, null);
+            "Thread " + thread + " has been blocked for " + blockedMs + " ms, time limit is 200 ms", blocked, null);
     int before = watch.events.size();
     watch.doAppend(event);
     return watch.events.size() - before;
@@ -99,6 +103,15 @@ class BlockedThreadWatchTest {
   void busyLoopCounts() {
     Eventually.await(Duration.ofSeconds(30), () -> watch.cpuShare(BUSY, BLOCKED_MS), share -> share >= 0.5);
     assertThat(counted(BUSY, frame("io.locus.Example", "compute"), frame("io.locus.Example", "handle"))).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a loop busy on the CPU counts from 300 ms; a blocking call from the first report")
+  void busyCountsFromItsThreshold() {
+    Eventually.await(Duration.ofSeconds(30), () -> watch.cpuShare(BUSY, 250), share -> share >= 0.5);
+    assertThat(counted(BUSY, 250, frame("io.locus.Example", "compute"), frame("io.locus.Example", "handle"))).isZero();
+    assertThat(counted(BUSY, TestNode.BlockedThreadWatch.BUSY_MS, frame("io.locus.Example", "compute"))).isEqualTo(1);
+    assertThat(counted(PARKED, 210, frame("java.lang.Thread", "sleep"), frame("io.locus.Example", "handle"))).isEqualTo(1);
   }
 
   @Test
