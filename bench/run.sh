@@ -162,9 +162,15 @@ make -s package bench-data
 $MVN -f bench/baselines/pom.xml package -DskipTests
 
 say "starting a Locus node on $LOCUS_URL (keyspace locus_bench) and the baseline server on $BASELINE_URL"
+# The node starts with a short flight recording: the first recording a running JVM starts
+# instruments JDK classes and throws away compiled code, which cost the scenario it landed in
+# over half its throughput (nearby mix 497 req/s with it, 2,071 with a later one, same node and
+# data). Started with the JVM, that happens before anything is compiled, and each scenario's
+# recording (profile below) is a later one.
 LOCUS_HTTP_PORT=$LOCUS_PORT LOCUS_CASSANDRA_KEYSPACE=locus_bench LOCUS_RABBITMQ_NAME_PREFIX=locus.bench \
   LOCUS_AUTH_RATE_LIMIT_REQUESTS_PER_SECOND=1000000 LOCUS_AUTH_RATE_LIMIT_BURST=1000000 \
-  java -jar target/locus.jar --config conf/locus.json > "$WORK/locus.log" 2>&1 &
+  java -XX:StartFlightRecording=name=startup,settings=default,duration=1s,filename="$WORK/startup.jfr" \
+  -jar target/locus.jar --config conf/locus.json > "$WORK/locus.log" 2>&1 &
 locus_pid=$!
 java -cp "bench/baselines/target/classes:$(cat bench/baselines/target/classpath.txt)" io.locus.bench.BaselineServer \
   --port "$BASELINE_PORT" --redis 127.0.0.1:6390 --postgres 127.0.0.1:5440/bench > "$WORK/baselines.log" 2>&1 &
@@ -192,8 +198,10 @@ SERVING_NOTE="serving tier: ${serving:-not warm after 300 s}; $(curl -s "$LOCUS_
 say "$SERVING_NOTE"
 
 say "warm-up (not recorded): the JIT compilers and Cassandra's caches (read-only: the layer stays as Redis and PostGIS have it)"
-gatling NearbySimulation "$LOCUS_URL" -Dlayer="$LAYER" -DradiiKm=0.5,1,5,10 -Dusers="$USERS" -Dduration=30 > /dev/null
-gatling NearbySimulation "$LOCUS_URL" -Dlayer="$LAYER" -Dknn=true -Dusers="$USERS" -Dduration=15 > /dev/null
+# Measured on one node: a 30 s nearby mix right after loading ran at 1,030 req/s, the same mix
+# after another 30 s of k-nearest at 2,300: the compilers need about a minute of this load.
+gatling NearbySimulation "$LOCUS_URL" -Dlayer="$LAYER" -DradiiKm=0.5,1,5,10 -Dusers="$USERS" -Dduration=45 > /dev/null
+gatling NearbySimulation "$LOCUS_URL" -Dlayer="$LAYER" -Dknn=true -Dusers="$USERS" -Dduration=30 > /dev/null
 settle
 gatling NearbySimulation "$BASELINE_URL" -Dtarget=redis -DradiiKm=1 -Dusers="$USERS" -Dduration=5 > /dev/null
 gatling NearbySimulation "$BASELINE_URL" -Dtarget=postgis -DradiiKm=1 -Dusers="$USERS" -Dduration=5 > /dev/null
@@ -246,6 +254,21 @@ profile "ingest single" jfr
 run=$(gatling IngestSimulation "$LOCUS_URL" -Dlayer="$INGEST_LAYER" -Dusers=64 -Dduration="$DURATION")
 profiled
 record "$run" "PUT record" "ingest single" "locus" "write"
+drain
+settle
+
+say "change stream: from a write's acceptance to a subscriber, with single PUTs at half the rate just measured"
+single=$(grep '"scenario":"ingest single"' "$RESULTS" | tail -1 | grep -o '"throughput":[0-9.]*' | cut -d: -f2)
+half=$(awk -v rate="${single:-0}" 'BEGIN {printf "%.0f", rate / 2}')
+changes_url="$LOCUS_URL/0.1/layers/$INGEST_LAYER/changes"
+# The subscriber listens longer than the load lasts: Maven and Gatling take a while to start.
+baselines_java io.locus.bench.ChangeLatencyProbe --url "$changes_url" --seconds $(( DURATION + 30 )) --out "$WORK/changes.jsonl" \
+  --authorization "$(java -jar target/locus.jar --config conf/locus.json sign GET "$changes_url")" >&2 &
+probe=$!
+run=$(gatling IngestSimulation "$LOCUS_URL" -Dlayer="$INGEST_LAYER" -Drate="$half" -DlagProbe=false -Dduration="$DURATION")
+wait "$probe"
+record "$run" "PUT record" "ingest at half rate" "locus" "write"
+cat "$WORK/changes.jsonl" >> "$RESULTS"
 drain
 settle
 profile "ingest bulk" jfr

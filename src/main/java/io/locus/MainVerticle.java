@@ -3,6 +3,7 @@ package io.locus;
 import io.locus.auth.AuthSettings;
 import io.locus.auth.ConsumerStore;
 import io.locus.auth.ConsumerVerticle;
+import io.locus.common.ConfigException;
 import io.locus.common.Times;
 import io.locus.http.HttpVerticle;
 import io.locus.ingest.PublisherVerticle;
@@ -16,10 +17,15 @@ import io.locus.layer.LayerVerticle;
 import io.locus.query.QueryVerticle;
 import io.locus.query.SpatialQueryVerticle;
 import io.locus.ingest.ChangeFeedVerticle;
+import io.locus.place.Places;
 import io.locus.serving.ServingTier;
 import io.locus.store.Cassandra;
 import io.locus.store.LayerScanner;
 import io.locus.store.Schema;
+import io.locus.feed.LocalCodec;
+import io.locus.feed.ReplayRequest;
+import io.locus.feed.StreamedChange;
+import io.locus.ingest.ChangeStreamVerticle;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -67,11 +73,13 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.eventBus().registerDefaultCodec(WriteBatch.class, new WriteBatchCodec());
+    vertx.eventBus().registerDefaultCodec(StreamedChange.class, new LocalCodec<>(StreamedChange.class));
+    vertx.eventBus().registerDefaultCodec(ReplayRequest.class, new LocalCodec<>(ReplayRequest.class));
     Future<CassandraClient> ready =
         settings.runs("query") || settings.runs("writer")
             ? Schema.ensure(vertx, settings.cassandra())
                 .compose(v -> Cassandra.connectShared(vertx, settings.cassandra()))
-                .compose(client -> settings.development() ? bootstrapDevConsumer(client, settings.auth()).map(client) : Future.succeededFuture(client))
+                .compose(client -> settings.development() ? Cassandra.retryAtStart(vertx, () -> bootstrapDevConsumer(client, settings.auth())).map(client) : Future.succeededFuture(client))
             : Future.succeededFuture();
     // Layer deletes queue their purge within half the HTTP wait, so the answer (and a restore
     // of the layer when the purge could not be queued) comes before the client's 503.
@@ -82,10 +90,15 @@ public final class MainVerticle extends VerticleBase {
   private Future<?> deployAll(CassandraClient cassandra, long purgeTimeoutMs) {
     ServingTier tier =
         settings.runs("query") && settings.serving().enabled() ? new ServingTier(settings.serving().maxBytes()) : null;
+    Places places = new Places(vertx, settings.places());
+    List<String> missing = settings.runs("api") ? places.missingFiles() : List.of();
+    if (!missing.isEmpty()) {
+      return Future.failedFuture(new ConfigException("cannot read " + String.join(", ", missing) + " (`make geodata` installs the development ones)"));
+    }
     Future<?> feed =
         tier == null
             ? Future.succeededFuture()
-            : LayerScanner.prepare(cassandra)
+            : LayerScanner.prepare(vertx, cassandra)
                 .compose(scanner -> deploy(() -> new ChangeFeedVerticle(settings.rabbitmq(), tier, scanner), 1, ThreadingModel.EVENT_LOOP));
     return feed.compose(v -> deployIf(settings, "query", () -> new QueryVerticle(cassandra, tier)))
         .compose(v -> deployIf(settings, "query", () -> new LayerVerticle(cassandra, purgeTimeoutMs)))
@@ -93,7 +106,8 @@ public final class MainVerticle extends VerticleBase {
         .compose(v -> deployIf(settings, "query", () -> new SpatialQueryVerticle(cassandra, tier), ThreadingModel.WORKER))
         .compose(v -> deployIf(settings, "writer", () -> new WriterVerticle(settings.rabbitmq(), cassandra, settings.ops())))
         .compose(v -> deployIf(settings, "publisher", () -> new PublisherVerticle(settings.rabbitmq(), settings.ops())))
-        .compose(v -> deployIf(settings, "api", () -> new HttpVerticle(settings.http(), settings.auth(), settings.ops(), tier)))
+        .compose(v -> settings.runs("api") ? deploy(() -> new ChangeStreamVerticle(settings.rabbitmq()), 1, ThreadingModel.EVENT_LOOP) : Future.succeededFuture())
+        .compose(v -> deployIf(settings, "api", () -> new HttpVerticle(settings.http(), settings.auth(), settings.ops(), tier, places)))
         .compose(
             v ->
                 settings.runs("api")
@@ -102,6 +116,7 @@ public final class MainVerticle extends VerticleBase {
         .onSuccess(v -> LOG.info("Locus node started with roles {}", settings.roles()));
   }
 
+  /** Stores the development consumer and gives it the layers without an owner; idempotent, so it may be tried again. */
   private Future<Void> bootstrapDevConsumer(CassandraClient client, AuthSettings auth) {
     if (auth.devConsumerKey().isEmpty()) {
       return Future.succeededFuture();

@@ -9,6 +9,7 @@ import io.locus.common.ConfigReader;
 import io.locus.http.HttpSettings;
 import io.locus.ingest.RabbitSettings;
 import io.locus.ops.OpsSettings;
+import io.locus.place.PlaceSettings;
 import io.locus.serving.ServingSettings;
 import io.locus.store.CassandraSettings;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +36,8 @@ public record NodeSettings(
     ClusterSettings cluster,
     OpsSettings ops,
     AuthSettings auth,
-    ServingSettings serving) {
+    ServingSettings serving,
+    PlaceSettings places) {
 
   /** The roles a node can run; see {@code MainVerticle}. */
   public static final Set<String> ROLE_NAMES = Set.of("api", "publisher", "writer", "query");
@@ -77,7 +79,8 @@ public record NodeSettings(
             ClusterSettings.from(reader.object(CLUSTER)),
             OpsSettings.from(config),
             AuthSettings.from(reader.object(AUTH)),
-            ServingSettings.from(reader.object(SERVING)));
+            ServingSettings.from(reader.object(SERVING)),
+            PlaceSettings.from(reader.object(PLACES)));
     if (!settings.development()) {
       settings.auth().requireProductionReady();
       if (settings.rabbitmq().password().equals("guest")) {

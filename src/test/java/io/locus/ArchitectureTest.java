@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package diagram, checked on the compiled classes: http → query / ingest / layer / auth /
+ * The package diagram, checked on the compiled classes: http → query / ingest / layer / auth / place /
  * cluster → store / serving → geo / record / feed → ops / common, with the node's composition ({@code io.locus})
  * above them all and no package importing one above it.
  */
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   private static final JavaClasses MAIN =
       new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.locus");
-  private static final List<String> FEATURES = List.of("query", "ingest", "layer", "auth", "cluster");
+  private static final List<String> FEATURES = List.of("query", "ingest", "layer", "auth", "cluster", "place");
 
   @Test
   @DisplayName("each layer is used only by the layers above it")

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.util.Locale;
@@ -56,23 +57,43 @@ public final class OAuthHandler implements Handler<RoutingContext> {
       ctx.fail(refused);
       return;
     }
-    long now = Times.nowSeconds();
-    if (Math.abs(now - signed.timestamp()) > settings.timestampSkewSeconds()) {
-      ctx.fail(
-          Failure.unauthorized(
-              "oauth_timestamp is more than " + settings.timestampSkewSeconds() + " s from the server's clock ("
-                  + now + ")"));
-      return;
-    }
-    consumers
-        .find(signed.consumerKey())
-        .compose(consumer -> verify(signed, consumer, now))
+    authenticate(signed)
         .onSuccess(
             key -> {
               ctx.put(CONSUMER, key);
               ctx.next();
             })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The consumer that signed a WebSocket handshake ({@code GET}; no form body), checked as
+   * {@link #handle} checks a request; fails with the {@link Failure} a request would get.
+   */
+  public Future<String> authenticate(ServerWebSocketHandshake handshake) {
+    try {
+      String host = handshake.headers().get("Host");
+      return authenticate(
+          SignedRequest.parse(
+              "GET",
+              baseUri(handshake.isSsl() ? "https" : "http", host != null ? host : String.valueOf(handshake.authority()), handshake.path()),
+              handshake.query(),
+              null,
+              handshake.headers().get("Authorization")));
+    } catch (Failure refused) {
+      return Future.failedFuture(refused);
+    }
+  }
+
+  private Future<String> authenticate(SignedRequest signed) {
+    long now = Times.nowSeconds();
+    if (Math.abs(now - signed.timestamp()) > settings.timestampSkewSeconds()) {
+      return Future.failedFuture(
+          Failure.unauthorized(
+              "oauth_timestamp is more than " + settings.timestampSkewSeconds() + " s from the server's clock ("
+                  + now + ")"));
+    }
+    return consumers.find(signed.consumerKey()).compose(consumer -> verify(signed, consumer, now));
   }
 
   private Future<String> verify(SignedRequest signed, ConsumerCache.Consumer consumer, long now) {
@@ -100,12 +121,15 @@ public final class OAuthHandler implements Handler<RoutingContext> {
         contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(FORM) && ctx.body().buffer() != null
             ? ctx.body().asString()
             : null;
-    String baseUri =
-        publicBase != null
-            ? OAuthSignature.baseStringUri(publicBase.getScheme(), publicBase.getRawAuthority(), request.path())
-            : OAuthSignature.baseStringUri(request.scheme(), host(request), request.path());
     return SignedRequest.parse(
-        request.method().name(), baseUri, request.query(), form, request.getHeader("Authorization"));
+        request.method().name(), baseUri(request.scheme(), host(request), request.path()), request.query(), form,
+        request.getHeader("Authorization"));
+  }
+
+  private String baseUri(String scheme, String host, String path) {
+    return publicBase != null
+        ? OAuthSignature.baseStringUri(publicBase.getScheme(), publicBase.getRawAuthority(), path)
+        : OAuthSignature.baseStringUri(scheme, host, path);
   }
 
   private static String host(HttpServerRequest request) {

@@ -25,6 +25,33 @@ public final class Addresses {
    */
   public static final String SERVING_WARM = "locus.serving.warm";
 
+  /**
+   * Local to a node: the prefix of each layer's live changes ({@link #changesOf}), published by
+   * {@code ChangeStreamVerticle} as {@code feed.StreamedChange}s, consumed by the change-stream
+   * subscriptions of the node's HTTP verticles.
+   */
+  public static final String CHANGES = "locus.changes.";
+
+  /**
+   * Local to a node: a {@code feed.ReplayRequest} from a subscription resuming after an offset;
+   * consumed by {@code ChangeStreamVerticle}, which replies with the offset the replay ends at.
+   */
+  public static final String CHANGES_REPLAY = "locus.changes-replay";
+
+  /** Local to a node: the address a replay delivers to, whose subscription closed; consumed by {@code ChangeStreamVerticle}. */
+  public static final String CHANGES_REPLAY_CANCEL = "locus.changes-replay.cancel";
+
+  /**
+   * Local to a node: published by {@code ChangeStreamVerticle} with a reason when it lost its
+   * broker connection and may have missed changes; every subscription closes its stream.
+   */
+  public static final String CHANGES_INTERRUPTED = "locus.changes-interrupted";
+
+  /** The address of {@code layer}'s live changes on a node. */
+  public static String changesOf(String layer) {
+    return CHANGES + layer;
+  }
+
   /** Record reads (one, several, history); consumed by {@code QueryVerticle}. */
   public static final String RECORDS_READ = "locus.records.read";
 

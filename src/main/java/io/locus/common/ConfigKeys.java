@@ -62,6 +62,12 @@ public final class ConfigKeys {
   /** Delay between reconnection attempts after the broker went away. */
   public static final String RABBITMQ_RECONNECT_INTERVAL_MS = "reconnectIntervalMs";
 
+  /** How long the change stream keeps changes for clients resuming with {@code Last-Event-ID}. */
+  public static final String RABBITMQ_CHANGE_RETENTION_SECONDS = "changeRetentionSeconds";
+
+  /** The most the change stream keeps on the broker's disk, whatever their age. */
+  public static final String RABBITMQ_CHANGE_RETENTION_MEGABYTES = "changeRetentionMegabytes";
+
   /** Section for Cassandra; read by the store, query, layer and writer verticles. */
   public static final String CASSANDRA = "cassandra";
 
@@ -153,4 +159,31 @@ public final class ConfigKeys {
 
   /** The memory budget of one node's in-memory indexes, in MiB. */
   public static final String SERVING_MAX_MEGABYTES = "maxMegabytes";
+
+  /** Section for placing IP and street addresses, for {@code nearby/{ip}}, {@code nearby/ip} and {@code nearby/address}. */
+  public static final String PLACES = "places";
+
+  /** MaxMind-format databases ({@code .mmdb}) placing IP addresses, tried in order; none: {@code nearby/{ip}} answers 501. */
+  public static final String PLACES_IP_DATABASES = "ipDatabases";
+
+  /** How often, at most, the IP databases are checked for a new version on disk, in seconds. */
+  public static final String PLACES_RELOAD_CHECK_SECONDS = "reloadCheckSeconds";
+
+  /** The city list of the embedded geocoder (tab-separated, {@code make geodata}); empty: none. */
+  public static final String PLACES_CITIES_FILE = "citiesFile";
+
+  /** A geocoding service's search URL with {@code {address}} in it (Nominatim or Pelias); empty: city precision only. */
+  public static final String PLACES_GEOCODER_URL = "geocoderUrl";
+
+  /** How long the geocoding service may take to answer, in milliseconds, before the city list answers instead. */
+  public static final String PLACES_GEOCODER_TIMEOUT_MS = "geocoderTimeoutMs";
+
+  /** How many of the geocoding service's answers are kept (for an hour each). */
+  public static final String PLACES_GEOCODER_CACHE_SIZE = "geocoderCacheSize";
+
+  /** CIDR blocks of proxies whose forwarding header names the caller, for {@code nearby/ip}. */
+  public static final String PLACES_TRUSTED_PROXIES = "trustedProxies";
+
+  /** The header those proxies append the caller's address to: {@code X-Forwarded-For} or {@code Forwarded}. */
+  public static final String PLACES_FORWARDED_HEADER = "forwardedHeader";
 }

@@ -53,6 +53,11 @@ public class Failure extends RuntimeException {
     return new Failure(409, message);
   }
 
+  /** 501: this node is not set up for the request (the message names the config key to set). */
+  public static Failure notImplemented(String message) {
+    return new Failure(501, message);
+  }
+
   /** 503: a dependency is down or slow; the client may retry. */
   public static Failure unavailable(String message) {
     return new Failure(503, message);

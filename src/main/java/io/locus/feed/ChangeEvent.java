@@ -42,7 +42,8 @@ public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard
     DELETE,
     PURGE;
 
-    String wire() {
+    /** The kind as the wire and the change stream's {@code event} field name it. */
+    public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }

@@ -124,7 +124,11 @@ final class Api {
    * someone else's public layer and the request writes.
    */
   Future<JsonObject> layerFor(RoutingContext ctx, String layer, LayerAccess.Need need) {
-    String consumer = OAuthHandler.consumer(ctx);
+    return layerFor(ctx, OAuthHandler.consumer(ctx), layer, need);
+  }
+
+  /** As {@link #layerFor(RoutingContext, String, LayerAccess.Need)}, for {@code consumer} ({@code ctx} may be null). */
+  Future<JsonObject> layerFor(RoutingContext ctx, String consumer, String layer, LayerAccess.Need need) {
     JsonObject recent = recentLayers.fresh(layer);
     return (recent != null ? Future.succeededFuture(recent) : askRead(ctx, LayerRequests.GET, new LayerRequests.Get(layer)))
         .map(found -> LayerAccess.check(found, consumer, need));
@@ -160,10 +164,14 @@ final class Api {
 
   /** Base of the links in answers: the configured public URL, else the request's own host. */
   String baseUrl(RoutingContext ctx) {
+    return baseUrl(ctx.request().getHeader("Host"));
+  }
+
+  /** As {@link #baseUrl(RoutingContext)}, for a request with the {@code Host} header {@code host} (may be null). */
+  String baseUrl(String host) {
     if (!settings.publicBaseUrl().isEmpty()) {
       return settings.publicBaseUrl();
     }
-    String host = ctx.request().getHeader("Host");
     return "http://" + (host == null || host.isBlank() ? settings.host() + ":" + settings.port() : host);
   }
 

@@ -90,9 +90,10 @@ final class FeatureJson {
     /**
      * A FeatureCollection of the features added, with the cursor of the next page as {@code
      * next_cursor} and {@code cursor} (SimpleGeo's Java client reads the latter, the others the
-     * former); null when this page is the last.
+     * former); null when this page is the last. {@code query}, when not null, is added as the
+     * answer's {@code query} object (where an IP or street address searched from was found).
      */
-    Buffer page(String nextCursor) {
+    Buffer page(String nextCursor, JsonObject query) {
       Buffer page =
           Buffer.buffer(features.length() + 128)
               .appendString("{\"type\":\"FeatureCollection\",\"features\":[")
@@ -101,6 +102,9 @@ final class FeatureJson {
       cursor(page, nextCursor);
       page.appendString(",\"cursor\":");
       cursor(page, nextCursor);
+      if (query != null) {
+        page.appendString(",\"query\":").appendString(query.encode());
+      }
       return page.appendByte((byte) '}');
     }
 

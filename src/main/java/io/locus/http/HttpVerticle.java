@@ -9,6 +9,7 @@ import io.locus.auth.OAuthHandler;
 import io.locus.common.Addresses;
 import io.locus.ops.OpsRoutes;
 import io.locus.ops.OpsSettings;
+import io.locus.place.Places;
 import io.locus.query.LocalReads;
 import io.locus.serving.ServingTier;
 import io.vertx.core.Future;
@@ -36,32 +37,37 @@ public final class HttpVerticle extends VerticleBase {
   private final AuthSettings auth;
   private final OpsSettings ops;
   private final ServingTier tier;
+  private final Places places;
 
   /**
-   * A verticle with what it needs of the node: its settings, and its serving tier when the node
-   * has one (else null), from which reads of warm layers are answered without an event-bus hop.
+   * A verticle with what it needs of the node: its settings, its serving tier when the node
+   * has one (else null), from which reads of warm layers are answered without an event-bus hop,
+   * and the node's {@link Places}, which nearby searches from an IP or street address use.
    */
-  public HttpVerticle(HttpSettings settings, AuthSettings auth, OpsSettings ops, ServingTier tier) {
+  public HttpVerticle(HttpSettings settings, AuthSettings auth, OpsSettings ops, ServingTier tier, Places places) {
     this.settings = settings;
     this.auth = auth;
     this.ops = ops;
     this.tier = tier;
+    this.places = places;
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private HttpServer server;
+  private ChangeStreams streams;
 
   @Override
   public Future<?> start() {
     Api api = new Api(vertx, settings);
+    streams = new ChangeStreams(vertx, api);
     ConsumerCache consumers =
         new ConsumerCache(
             key -> api.askRead(null, ConsumerRequests.GET, new ConsumerRequests.Key(key)),
             auth.consumerCacheSeconds() * 1000L);
     vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMERS_CHANGED, changed -> consumers.forget(changed.body().getString("key")));
     OAuthHandler oauth = new OAuthHandler(vertx, auth, settings.publicBaseUrl(), consumers);
-    return MalformedRequests.server(vertx)
-        .requestHandler(MalformedRequests.checkingHost(router(vertx, api, new LocalReads(vertx, tier), auth, oauth, ops.metricsEnabled())))
+    return MalformedRequests.server(vertx, handshake -> streams.handshake(handshake, oauth))
+        .requestHandler(MalformedRequests.checkingHost(router(vertx, api, new LocalReads(vertx, tier), places, streams, auth, oauth, ops.metricsEnabled())))
         .listen(settings.port(), settings.host())
         .onSuccess(
             listening -> {
@@ -70,9 +76,15 @@ public final class HttpVerticle extends VerticleBase {
             });
   }
 
-  /** Stops accepting connections and lets requests in flight finish, up to the shutdown deadline. */
+  /**
+   * Closes the change streams it serves (their clients resume on another node), stops accepting
+   * connections and lets requests in flight finish, up to the shutdown deadline.
+   */
   @Override
   public Future<?> stop() {
+    if (streams != null) {
+      streams.closeAll();
+    }
     return server == null ? Future.succeededFuture() : server.shutdown(ops.shutdownDeadlineMs(), TimeUnit.MILLISECONDS);
   }
 
@@ -81,14 +93,22 @@ public final class HttpVerticle extends VerticleBase {
    * ({@link OpsRoutes}), the admin surface behind its key, then the OAuth check in front of
    * everything else (unknown paths included).
    */
-  static Router router(Vertx vertx, Api api, LocalReads local, AuthSettings auth, Handler<RoutingContext> oauth, boolean metrics) {
+  static Router router(
+      Vertx vertx,
+      Api api,
+      LocalReads local,
+      Places places,
+      ChangeStreams streams,
+      AuthSettings auth,
+      Handler<RoutingContext> oauth,
+      boolean metrics) {
     RecordHandlers records = new RecordHandlers(api, local);
     LayerHandlers layers = new LayerHandlers(api);
-    SearchHandlers search = new SearchHandlers(api, local);
+    SearchHandlers search = new SearchHandlers(api, local, places);
     AdminHandlers admin = new AdminHandlers(api, auth);
 
     Router router = Router.router(vertx);
-    MalformedRequests.frame(router, BodyHandler.create(false).setBodyLimit(api.maxBodyBytes()));
+    MalformedRequests.frame(router, NdjsonIngest.bodyReader(BodyHandler.create(false).setBodyLimit(api.maxBodyBytes())));
     OpsRoutes.mount(router, vertx, metrics);
 
     router.route(AdminHandlers.PREFIX + "/*").handler(admin::guard);
@@ -102,6 +122,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/0.1/layers").handler(layers::list);
     router.get("/0.1/layers.json").handler(layers::list);
     router.get("/0.1/layers/:name").handler(layers::get);
+    router.get("/0.1/layers/:name/changes").handler(streams::open);
     router.get("/0.1/layer/:name").handler(layers::get); // the target of every layerLink
     router.put("/0.1/layers/:name").handler(layers::put);
     router.delete("/0.1/layers/:name").handler(layers::delete);
@@ -110,6 +131,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/0.1/records/:layer/within/:box").handler(search::withinBox);
     router.post("/0.1/records/:layer/within").handler(search::withinPolygon);
     router.post("/0.1/records/:layer/within.json").handler(search::withinPolygon);
+    router.postWithRegex(NdjsonIngest.pathRegex()).handler(new NdjsonIngest(api)::handle);
     router.post("/0.1/records/:layer").handler(records::bulk);
     router.get("/0.1/records/:layer/:id/history").handler(records::history);
     router.get("/0.1/records/:layer/:id/history.json").handler(records::history);

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
@@ -81,15 +82,20 @@ final class MalformedRequests {
 
   /**
    * An HTTP server with those limits that answers what its codec cannot decode with {@link
-   * #answer}. It refuses every WebSocket handshake (400; the API has no WebSocket routes): with
-   * no handshake handler at all, Vert.x would itself answer a bare 501 to a request of an unknown
-   * HTTP version instead of passing it to {@link #checkingHost}, which answers it a JSON 400.
+   * #answer}. It refuses every WebSocket handshake (400): with no handshake handler at all,
+   * Vert.x would itself answer a bare 501 to a request of an unknown HTTP version instead of
+   * passing it to {@link #checkingHost}, which answers it a JSON 400.
    */
   static HttpServer server(Vertx vertx) {
+    return server(vertx, handshake -> handshake.reject(400));
+  }
+
+  /** As {@link #server(Vertx)}, with every WebSocket handshake given to {@code webSockets}. */
+  static HttpServer server(Vertx vertx, Handler<ServerWebSocketHandshake> webSockets) {
     return vertx
         .createHttpServer(new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(MAX_HEADERS))
         .invalidRequestHandler(MalformedRequests::answer)
-        .webSocketHandshakeHandler(handshake -> handshake.reject(400));
+        .webSocketHandshakeHandler(webSockets);
   }
 
   /**

@@ -6,6 +6,9 @@ import io.locus.geo.Areas;
 import io.locus.geo.Coordinates;
 import io.locus.geo.Earth;
 import io.locus.layer.LayerAccess;
+import io.locus.place.CallerAddress;
+import io.locus.place.Place;
+import io.locus.place.Places;
 import io.locus.query.LocalReads;
 import io.locus.query.PropertyFilter;
 import io.locus.query.SearchCriteria;
@@ -22,9 +25,11 @@ import java.util.regex.Pattern;
 
 /**
  * The spatial endpoints: {@code nearby/{lat},{lon}} (radius, or k-nearest without one), {@code
- * nearby/{geohash}}, {@code within/{south},{west},{north},{east}} and {@code POST within} with a
- * GeoJSON Polygon or MultiPolygon. Answers are FeatureCollections whose features carry {@code
- * distance} in metres from the point, the box's centre or the polygon's centroid.
+ * nearby/{geohash}}, {@code nearby/{ip}}, {@code nearby/ip} (the caller's address), {@code
+ * nearby/address?address=…}, {@code within/{south},{west},{north},{east}} and {@code POST within}
+ * with a GeoJSON Polygon or MultiPolygon. Answers are FeatureCollections whose features carry
+ * {@code distance} in metres from the point, the box's centre or the polygon's centroid; a search
+ * from an IP or street address also says, as {@code query}, where that was found to be.
  */
 final class SearchHandlers {
   static final int DEFAULT_LIMIT = 10;
@@ -34,11 +39,16 @@ final class SearchHandlers {
 
   private final Api api;
   private final LocalReads local;
+  private final Places places;
 
-  /** Handlers asking the query verticles through {@code api}, or {@code local} memory when it holds the layer. */
-  SearchHandlers(Api api, LocalReads local) {
+  /**
+   * Handlers asking the query verticles through {@code api}, or {@code local} memory when it
+   * holds the layer; {@code places} finds where IP and street addresses are.
+   */
+  SearchHandlers(Api api, LocalReads local, Places places) {
     this.api = api;
     this.local = local;
+    this.places = places;
   }
 
   void nearby(RoutingContext ctx) {
@@ -49,22 +59,41 @@ final class SearchHandlers {
     if (bbox != null) {
       area = box(bbox);
     } else if (where.contains(",")) {
-      double[] latLon = numbers(where, 2, "nearby/{lat},{lon}");
-      Coordinates.latitude("latitude", latLon[0]);
-      Coordinates.longitude("longitude", latLon[1]);
+      double[] latLon = latLon(where, "nearby/{lat},{lon}");
       area = SearchCriteria.circle(latLon[0], latLon[1], radiusM(ctx));
+    } else if (where.equals("ip")) {
+      CallerAddress callers = places.callers();
+      String caller = callers.of(ctx.request().remoteAddress().hostAddress(), ctx.request().headers().getAll(callers.header().headerName()));
+      nearPlace(ctx, layer, "ip", caller, places.ip(caller));
+      return;
+    } else if (where.equals("address")) {
+      String address = nonEmpty(ctx, "address");
+      nearPlace(ctx, layer, "address", address, places.address(address));
+      return;
+    } else if (Places.looksLikeIp(where)) {
+      nearPlace(ctx, layer, "ip", where, places.ip(where));
+      return;
     } else if (Areas.isGeohash(where)) {
       Areas.geohash(where);
       area = geohash(where);
     } else {
-      throw Failure.badRequest("nearby takes {lat},{lon} or a geohash, got " + where);
+      throw Failure.badRequest("nearby takes {lat},{lon}, a geohash, an IP address, ip or address, got " + where);
     }
-    search(ctx, layer, Future.succeededFuture(area));
+    search(ctx, layer, Future.succeededFuture(area), null);
+  }
+
+  /** A nearby search from where {@code place} says {@code value} (an IP or street address, as {@code what}) is. */
+  private void nearPlace(RoutingContext ctx, String layer, String what, String value, Future<Place> place) {
+    Double radius = radiusM(ctx);
+    Future<JsonObject> query = place.map(found -> found.describe(what, value));
+    // The area completes after the query object, which the answer reads once the area's search is done.
+    Future<JsonObject> area = query.compose(described -> place.map(found -> SearchCriteria.circle(found.lat(), found.lon(), radius)));
+    search(ctx, layer, area, query);
   }
 
   void withinBox(RoutingContext ctx) {
     String layer = Names.layer(Api.param(ctx, "layer"));
-    search(ctx, layer, Future.succeededFuture(box(Api.param(ctx, "box"))));
+    search(ctx, layer, Future.succeededFuture(box(Api.param(ctx, "box"))), null);
   }
 
   void withinPolygon(RoutingContext ctx) {
@@ -72,7 +101,7 @@ final class SearchHandlers {
     Buffer body = ctx.body().buffer();
     // Read and validated here, to answer 400 before any work is queued; on a worker, since a
     // polygon of thousands of vertices takes milliseconds to parse and check with S2.
-    search(ctx, layer, api.onWorker(() -> polygonArea(body)));
+    search(ctx, layer, api.onWorker(() -> polygonArea(body)), null);
   }
 
   private static JsonObject polygonArea(Buffer body) {
@@ -86,7 +115,11 @@ final class SearchHandlers {
     return SearchCriteria.polygon(plain);
   }
 
-  private void search(RoutingContext ctx, String layer, Future<JsonObject> checkedArea) {
+  /**
+   * Searches {@code layer} in the area {@code checkedArea} gives; {@code query}, when not null,
+   * completes with it and is added to the answer as its {@code query} object.
+   */
+  private void search(RoutingContext ctx, String layer, Future<JsonObject> checkedArea, Future<JsonObject> query) {
     SearchOrder order = SearchOrder.parse(nonEmpty(ctx, "order"));
     Long start = seconds(ctx, "start");
     Long end = seconds(ctx, "end");
@@ -117,14 +150,14 @@ final class SearchHandlers {
                       IndexReader.Entry entry = hit.entry();
                       features.add(entry.id(), entry.coordinates(), entry.created(), entry.properties(), hit.distance());
                     }
-                    return Future.succeededFuture(features.page(page.nextCursor()));
+                    return Future.succeededFuture(features.page(page.nextCursor(), query == null ? null : query.result()));
                   }
                   return api.askRead(ctx, RecordSearch.SEARCH, criteria)
                       .map(
                           found -> {
                             FeatureJson.Features features = new FeatureJson.Features(layer, base);
                             found.getJsonArray("records").forEach(row -> features.add((JsonObject) row));
-                            return features.page(found.getString("next_cursor"));
+                            return features.page(found.getString("next_cursor"), query == null ? null : query.result());
                           });
                 });
     Api.respondEncoded(ctx, 200, answer);
@@ -136,14 +169,32 @@ final class SearchHandlers {
   }
 
   private static JsonObject box(String text) {
-    double[] edges = numbers(text, 4, "{south},{west},{north},{east}");
-    Areas.box(edges[0], edges[1], edges[2], edges[3]);
+    double[] edges = edges(text);
     return SearchCriteria.rect(edges[0], edges[1], edges[2], edges[3]);
   }
 
+  /** A box's {@code south,west,north,east}, validated. */
+  static double[] edges(String text) {
+    double[] edges = numbers(text, 4, "{south},{west},{north},{east}");
+    Areas.box(edges[0], edges[1], edges[2], edges[3]);
+    return edges;
+  }
+
+  /** {@code lat,lon}, validated; {@code shape} names the expected form in the error. */
+  static double[] latLon(String text, String shape) {
+    double[] latLon = numbers(text, 2, shape);
+    Coordinates.latitude("latitude", latLon[0]);
+    Coordinates.longitude("longitude", latLon[1]);
+    return latLon;
+  }
+
   /** Radius in metres from {@code radius} in km; null (k-nearest) when absent. */
-  private static Double radiusM(RoutingContext ctx) {
-    String raw = nonEmpty(ctx, "radius");
+  static Double radiusM(RoutingContext ctx) {
+    return radiusM(nonEmpty(ctx, "radius"));
+  }
+
+  /** Radius in metres from {@code raw} km; null when absent. */
+  static Double radiusM(String raw) {
     if (raw == null) {
       return null;
     }
@@ -191,7 +242,7 @@ final class SearchHandlers {
   }
 
   /** A query parameter, with empty values (sent by some old clients) taken as absent. */
-  private static String nonEmpty(RoutingContext ctx, String name) {
+  static String nonEmpty(RoutingContext ctx, String name) {
     String value = ctx.queryParams().get(name);
     return value == null || value.isEmpty() ? null : value;
   }

@@ -89,8 +89,14 @@ public final class ChangeFeedVerticle extends VerticleBase {
     return client == null ? Future.succeededFuture() : client.stop();
   }
 
+  /**
+   * The tier's {@code /health/ready} detail, plus {@code status} (stale or up) and {@code
+   * reloads}: reloads of the held layers started since the node did (one each time the feed
+   * came back, one each retry), so that a tier stale with climbing reloads is one whose
+   * reloads fail, not one still without its feed.
+   */
   private JsonObject describe() {
-    return tier.describe().put("status", tier.stale() ? "stale" : "up");
+    return tier.describe().put("status", tier.stale() ? "stale" : "up").put("reloads", rebuilds);
   }
 
   private void noticeLoss() {
@@ -155,7 +161,7 @@ public final class ChangeFeedVerticle extends VerticleBase {
     }
     int rebuild = ++rebuilds;
     List<String> layers = tier.fed();
-    LOG.info("change feed back: reloading {} in-memory layers", layers.size());
+    LOG.info("reloading {} in-memory layers (reload {} since start)", layers.size(), rebuild);
     tier.stale(true);
     Future.all(layers.stream().map(layer -> load(layer, tier.startRebuilding(layer))).toList())
         .onComplete(

@@ -6,7 +6,7 @@ import io.vertx.rabbitmq.RabbitMQClient;
 
 /**
  * The broker objects Locus writes through, declared idempotently on every (re)connection by
- * publishers and writers alike:
+ * publishers, writers and feed consumers alike (the stream of changes by its consumers only):
  *
  * <ul>
  *   <li>exchange {@code <prefix>} (direct): routes an operation to the shard queue named by its
@@ -18,10 +18,18 @@ import io.vertx.rabbitmq.RabbitMQClient;
  *       x-death} header or a writer's {@code x-locus-error} header saying why;
  *   <li>exchange {@code <prefix>.changes} (topic): the change feed ({@code feed.ChangeEvent}),
  *       routed by the shard number like the writes, so a consumer bound to some shards keeps
- *       each record's order; a query node binds its own queue to {@code #}, every shard.
+ *       each record's order; a query node binds its own queue to {@code #}, every shard;
+ *   <li>{@code <prefix>.changes.stream} ({@link #declareChangeStream}): a stream queue bound to
+ *       every shard of the change feed, kept for {@code rabbitmq.changeRetentionSeconds} (or until it holds {@code
+ *       rabbitmq.changeRetentionMegabytes}), from which API nodes serve the change stream and its
+ *       resumption ({@code ChangeStreamVerticle}). Its retention is fixed when it is first
+ *       declared: to change it, set a RabbitMQ policy ({@code max-age}, {@code max-length-bytes})
+ *       on it, or delete it.
  * </ul>
  */
 public final class QueueTopology {
+  /** Retention drops whole segments: small ones keep the stream near its configured bounds. */
+  private static final int STREAM_SEGMENT_BYTES = 16 * 1024 * 1024;
   private final RabbitSettings settings;
 
   public QueueTopology(RabbitSettings settings) {
@@ -39,6 +47,11 @@ public final class QueueTopology {
   /** The change feed's exchange. */
   public String changesExchange() {
     return settings.namePrefix() + ".changes";
+  }
+
+  /** The stream of changes, kept for resuming (see the class comment). */
+  public String changeStream() {
+    return changesExchange() + ".stream";
   }
 
   public String deadLetterQueue() {
@@ -67,7 +80,28 @@ public final class QueueTopology {
     return settings.shards();
   }
 
-  /** Declares everything; safe to run any number of times. */
+  private JsonObject streamArguments() {
+    return new JsonObject()
+        .put("x-queue-type", "stream")
+        .put("x-max-age", settings.changeRetentionSeconds() + "s")
+        .put("x-max-length-bytes", settings.changeRetentionMegabytes() * 1024L * 1024L)
+        .put("x-stream-max-segment-size-bytes", STREAM_SEGMENT_BYTES);
+  }
+
+  /**
+   * Declares the feed's exchange and the stream of changes bound to it; safe to run any number
+   * of times. Only the change stream's consumers declare the stream, not {@link #declare}: just
+   * after a broker restart a stream answers a declaration "down or inaccessible" for a moment,
+   * closing the channel, and the write path's setup must not depend on that.
+   */
+  public Future<Void> declareChangeStream(RabbitMQClient client) {
+    return client
+        .exchangeDeclare(changesExchange(), "topic", true, false)
+        .compose(v -> client.queueDeclare(changeStream(), true, false, false, streamArguments()))
+        .compose(v -> client.queueBind(changeStream(), changesExchange(), "#"));
+  }
+
+  /** Declares everything the write path and the feed use; safe to run any number of times. */
   public Future<Void> declare(RabbitMQClient client) {
     JsonObject quorum = new JsonObject().put("x-queue-type", "quorum");
     Future<Void> done =

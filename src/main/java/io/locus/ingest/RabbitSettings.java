@@ -18,7 +18,9 @@ public record RabbitSettings(
     int prefetch,
     int deliveryLimit,
     int confirmTimeoutMs,
-    int reconnectIntervalMs) {
+    int reconnectIntervalMs,
+    int changeRetentionSeconds,
+    int changeRetentionMegabytes) {
 
   public static RabbitSettings from(JsonObject rabbitmq) {
     ConfigReader reader = new ConfigReader(new JsonObject().put(RABBITMQ, rabbitmq)).section(RABBITMQ);
@@ -33,7 +35,9 @@ public record RabbitSettings(
         reader.integer(RABBITMQ_PREFETCH, 1, 10_000),
         reader.integer(RABBITMQ_DELIVERY_LIMIT, 1, 1000),
         reader.integer(RABBITMQ_CONFIRM_TIMEOUT_MS, 50, 60_000),
-        reader.integer(RABBITMQ_RECONNECT_INTERVAL_MS, 50, 60_000));
+        reader.integer(RABBITMQ_RECONNECT_INTERVAL_MS, 50, 60_000),
+        reader.integer(RABBITMQ_CHANGE_RETENTION_SECONDS, 1, 30 * 24 * 3600),
+        reader.integer(RABBITMQ_CHANGE_RETENTION_MEGABYTES, 1, 1024 * 1024));
   }
 
   /** Client options: fail fast on the first connection, reconnect forever after it. */

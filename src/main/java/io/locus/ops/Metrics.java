@@ -23,7 +23,16 @@ import java.util.EnumSet;
  *       persistence in Cassandra;
  *   <li>{@value #SERVING_RECORDS} / {@value #SERVING_BYTES}: records and estimated bytes in a
  *       query node's memory; {@value #SERVING_LAYERS}{@code {state}}: layers warming, warm or
- *       over budget; {@value #SERVING_STALE}: 1 while the change feed is lost or being caught up.
+ *       over budget; {@value #SERVING_STALE}: 1 while the change feed is lost or being caught up;
+ *   <li>{@value #CHANGE_STREAMS_OPENED} / {@value #CHANGE_STREAMS_CLOSED}{@code {reason}}: change
+ *       streams opened and closed ({@code client}: the client left; {@code slow}: it read too
+ *       slowly; {@code broker}: the node lost its broker; {@code stopping}; {@code replay}: its
+ *       replay could not start); {@value #CHANGE_EVENTS}: events sent on them;
+ *   <li>{@value #PLACES_LOOKUPS}{@code {kind,result}}: IP and street addresses placed for nearby
+ *       ({@code found}; {@code unknown}: no source knows it; {@code refused}: malformed, or no source
+ *       configured; {@code failed}); {@value
+ *       #PLACES_GEOCODER_FAILURES}: calls to the geocoding service that failed or timed out, each
+ *       answered from the city list instead.
  * </ul>
  */
 public final class Metrics {
@@ -37,6 +46,11 @@ public final class Metrics {
   public static final String SERVING_BYTES = "locus.serving.bytes";
   public static final String SERVING_STALE = "locus.serving.stale";
   public static final String SERVING_LAYERS = "locus.serving.layers";
+  public static final String CHANGE_STREAMS_OPENED = "locus.changes.streams.opened";
+  public static final String CHANGE_STREAMS_CLOSED = "locus.changes.streams.closed";
+  public static final String CHANGE_EVENTS = "locus.changes.events";
+  public static final String PLACES_LOOKUPS = "locus.places.lookups";
+  public static final String PLACES_GEOCODER_FAILURES = "locus.places.geocoder.failures";
 
   private Metrics() {}
 

@@ -14,10 +14,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Creates Cassandra clients from {@link CassandraSettings}. */
 public final class Cassandra {
   private static final String SHARED_NAME = "locus";
+  private static final int START_TRIES = 3;
+  private static final long START_RETRY_FIRST_DELAY_MS = 1_000;
+  private static final Logger LOG = LoggerFactory.getLogger(Cassandra.class);
 
   private Cassandra() {}
 
@@ -38,7 +44,33 @@ public final class Cassandra {
   public static Future<CassandraClient> connectShared(Vertx vertx, CassandraSettings settings) {
     return vertx
         .executeBlocking(() -> shared(vertx, settings))
-        .compose(client -> client.execute("SELECT release_version FROM system.local").map(client));
+        .compose(client -> retryAtStart(vertx, () -> client.execute("SELECT release_version FROM system.local")).map(client));
+  }
+
+  /**
+   * Runs one of a node's start requests to Cassandra (a schema statement, the session's first
+   * query, the development consumer), trying again twice (1 s, then 2 s later) while Cassandra
+   * is unavailable: a Cassandra that has just started, or one on a loaded machine, may close a
+   * first connection it accepts a moment later, or answer its first schema changes late. The
+   * request must be idempotent. The client opens its session again
+   * on each try (a session that failed to open is not kept). Any other failure, and the third
+   * unavailable one, fails at once.
+   */
+  public static <T> Future<T> retryAtStart(Vertx vertx, Supplier<Future<T>> request) {
+    return retryAtStart(vertx, request, 1, START_RETRY_FIRST_DELAY_MS);
+  }
+
+  private static <T> Future<T> retryAtStart(Vertx vertx, Supplier<Future<T>> request, int tries, long delayMs) {
+    return request
+        .get()
+        .recover(
+            cause -> {
+              if (!isUnavailable(cause) || tries >= START_TRIES) {
+                return Future.failedFuture(cause);
+              }
+              LOG.warn("Cassandra unavailable at start (try {} of {}), trying again in {} ms: {}", tries, START_TRIES, delayMs, cause.getMessage());
+              return vertx.timer(delayMs).compose(v -> retryAtStart(vertx, request, tries + 1, delayMs * 2));
+            });
   }
 
   /** A client with no keyspace, for creating the schema. */

@@ -6,90 +6,143 @@ import io.vertx.cassandra.CassandraClient;
 import io.vertx.cassandra.ResultSet;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads every live record of a layer from the spatial index, with each row's write timestamp,
- * a page at a time and one partition after another, so memory stays flat however large the
- * layer is; for loading a layer into the serving tier.
+ * a page at a time and a group of partitions after another, so memory stays flat however large
+ * the layer is; for loading a layer into the serving tier.
  */
 public final class LayerScanner {
+  private static final Logger LOG = LoggerFactory.getLogger(LayerScanner.class);
+
   /** Rows fetched per page. */
   static final int PAGE_SIZE = 2_000;
 
-  /** Partitions read at a time: most hold a few rows, so the round trips, not the rows, take the time. */
-  static final int PARALLEL = 16;
+  /**
+   * Partitions asked for in one read ({@code pcell IN ?}). Most partitions hold a few rows, so
+   * the round trips, not the rows, take the time: reading 64 at once loaded 100,000 city points
+   * in 5.3 s instead of 14 s (one partition a read, 16 in flight), and 20,000 points spread over
+   * the world in 1.2 s instead of 2.7 s.
+   */
+  static final int PARTITIONS_PER_READ = 64;
+
+  /** Reads in flight at a time. */
+  static final int PARALLEL = 8;
+
+  /**
+   * Times a group of partitions is read before the scan fails: a read that times out while
+   * Cassandra is busy (a node loading a layer under write load) is read again, from the group's
+   * first page (rows fed twice are ignored by the index: same record, same timestamp), rather
+   * than throwing away a load that may have run for a minute.
+   */
+  static final int ATTEMPTS = 4;
+
+  /** The pause before a group's second attempt; each later one waits this much longer. */
+  static final long RETRY_DELAY_MS = 500;
 
   /** Receives the rows of a scan; returns false to stop it. */
   public interface Sink {
     boolean accept(IndexReader.Entry entry, long ts);
   }
 
+  private final Vertx vertx;
   private final CassandraClient client;
+  private final PreparedStatement layerPartitions;
   private final PreparedStatement partitions;
-  private final PreparedStatement partition;
 
-  private LayerScanner(CassandraClient client, PreparedStatement partitions, PreparedStatement partition) {
+  private LayerScanner(Vertx vertx, CassandraClient client, PreparedStatement layerPartitions, PreparedStatement partitions) {
+    this.vertx = vertx;
     this.client = client;
+    this.layerPartitions = layerPartitions;
     this.partitions = partitions;
-    this.partition = partition;
   }
 
-  public static Future<LayerScanner> prepare(CassandraClient client) {
-    return Future.all(client.prepare(RecordCql.SELECT_PARTITIONS), client.prepare(RecordCql.SELECT_INDEX_PARTITION))
-        .map(prepared -> new LayerScanner(client, prepared.resultAt(0), prepared.resultAt(1)));
+  /** A scanner reading through {@code client}, pausing between attempts with {@code vertx}'s timers. */
+  public static Future<LayerScanner> prepare(Vertx vertx, CassandraClient client) {
+    return Future.all(client.prepare(RecordCql.SELECT_PARTITIONS), client.prepare(RecordCql.SELECT_INDEX_PARTITIONS))
+        .map(prepared -> new LayerScanner(vertx, client, prepared.resultAt(0), prepared.resultAt(1)));
   }
 
   /**
    * Feeds every row of {@code layer} to {@code sink} on the caller's context; completes with
-   * true once all were read, false when the sink stopped the scan (or a read failed). Up to
-   * {@link #PARALLEL} partitions are read at a time; each page is asked for from the callback of
+   * true once all were read, false when the sink stopped the scan; fails when a group of
+   * partitions could not be read in {@link #ATTEMPTS} attempts. Up to
+   * {@link #PARALLEL} groups of partitions are read at a time; each page is asked for from the callback of
    * the one before, so a layer of thousands of partitions builds no chain of nested futures.
    */
   public Future<Boolean> scan(String layer, Sink sink) {
     Promise<Boolean> done = Promise.promise();
     client
-        .executeWithFullFetch(partitions.bind(layer, Long.MIN_VALUE, Long.MAX_VALUE))
-        .onSuccess(rows -> new Scan(layer, rows.stream().map(row -> row.getLong("pcell")).toList(), sink, done).start())
+        .executeWithFullFetch(layerPartitions.bind(layer, Long.MIN_VALUE, Long.MAX_VALUE))
+        .onSuccess(rows -> new Scan(layer, groups(rows.stream().map(row -> row.getLong("pcell")).toList()), sink, done).start())
         .onFailure(done::fail);
     return done.future();
+  }
+
+  private static List<List<Long>> groups(List<Long> cells) {
+    List<List<Long>> groups = new ArrayList<>();
+    for (int from = 0; from < cells.size(); from += PARTITIONS_PER_READ) {
+      groups.add(cells.subList(from, Math.min(cells.size(), from + PARTITIONS_PER_READ)));
+    }
+    return groups;
   }
 
   /** One scan's progress; touched only from the caller's context. */
   private final class Scan {
     private final String layer;
-    private final List<Long> cells;
+    private final List<List<Long>> groups;
     private final Sink sink;
     private final Promise<Boolean> done;
     private int next;
     private int reading;
 
-    Scan(String layer, List<Long> cells, Sink sink, Promise<Boolean> done) {
+    Scan(String layer, List<List<Long>> groups, Sink sink, Promise<Boolean> done) {
       this.layer = layer;
-      this.cells = cells;
+      this.groups = groups;
       this.sink = sink;
       this.done = done;
     }
 
     void start() {
-      if (cells.isEmpty()) {
+      if (groups.isEmpty()) {
         done.tryComplete(true);
       }
-      while (reading < PARALLEL && next < cells.size()) {
-        readPartition(cells.get(next++));
+      while (reading < PARALLEL && next < groups.size()) {
+        readPartitions(groups.get(next++));
       }
     }
 
-    private void readPartition(long cell) {
+    private void readPartitions(List<Long> group) {
       reading++;
-      client
-          .execute(partition.bind(layer, cell).setPageSize(PAGE_SIZE))
-          .onSuccess(this::page)
-          .onFailure(done::tryFail);
+      read(group, 1);
     }
 
-    /** Feeds one page; then the partition's next page, or the next partition when it was the last. */
-    private void page(ResultSet page) {
+    private void read(List<Long> group, int attempt) {
+      client
+          .execute(partitions.bind(layer, group).setPageSize(PAGE_SIZE))
+          .onSuccess(page -> page(group, attempt, page))
+          .onFailure(cause -> retry(group, attempt, cause));
+    }
+
+    private void retry(List<Long> group, int attempt, Throwable cause) {
+      if (done.future().isComplete()) {
+        return;
+      }
+      if (attempt >= ATTEMPTS) {
+        done.tryFail(cause);
+        return;
+      }
+      LOG.info("reading layer {} again ({} of {}): {}", layer, attempt + 1, ATTEMPTS, cause.toString());
+      vertx.setTimer(RETRY_DELAY_MS * attempt, t -> read(group, attempt + 1));
+    }
+
+    /** Feeds one page; then the group's next page, or the next group when it was the last. */
+    private void page(List<Long> group, int attempt, ResultSet page) {
       if (done.future().isComplete()) {
         return;
       }
@@ -108,12 +161,12 @@ public final class LayerScanner {
         }
       }
       if (page.hasMorePages()) {
-        page.fetchNextPage().onSuccess(this::page).onFailure(done::tryFail);
+        page.fetchNextPage().onSuccess(next -> page(group, attempt, next)).onFailure(cause -> retry(group, attempt, cause));
         return;
       }
       reading--;
-      if (next < cells.size()) {
-        readPartition(cells.get(next++));
+      if (next < groups.size()) {
+        readPartitions(groups.get(next++));
       } else if (reading == 0) {
         done.tryComplete(true);
       }

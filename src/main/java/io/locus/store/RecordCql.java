@@ -50,10 +50,10 @@ final class RecordCql {
   static final String SELECT_PARTITIONS =
       "SELECT pcell FROM layer_partitions WHERE layer = ? AND pcell >= ? AND pcell <= ?";
 
-  /** A whole index partition with each row's write timestamp, for loading a layer into memory. */
-  static final String SELECT_INDEX_PARTITION =
+  /** Whole index partitions with each row's write timestamp, for loading a layer into memory. */
+  static final String SELECT_INDEX_PARTITIONS =
       "SELECT id, lat, lon, coordinates, created, properties, WRITETIME(lat) AS ts FROM records_by_cell"
-          + " WHERE layer = ? AND pcell = ?";
+          + " WHERE layer = ? AND pcell IN ?";
 
   static final String SELECT_INDEX_RANGE =
       "SELECT id, lat, lon, coordinates, created, properties FROM records_by_cell"

@@ -1,8 +1,10 @@
 package io.locus.store;
 
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,6 +26,9 @@ import java.util.List;
  * </ul>
  */
 public final class Schema {
+  /** The least time a schema statement is given (see {@link #ddl}). */
+  static final Duration DDL_TIMEOUT = Duration.ofSeconds(30);
+
   private Schema() {}
 
   static List<String> tables() {
@@ -67,27 +72,21 @@ public final class Schema {
     // takes a few hundred milliseconds, so it happens on a worker thread, once.
     return vertx
         .executeBlocking(() -> Cassandra.withoutKeyspace(vertx, settings))
-        .compose(admin -> create(admin, settings));
+        .compose(admin -> create(vertx, admin, settings));
   }
 
-  private static Future<Void> create(CassandraClient admin, CassandraSettings settings) {
+  private static Future<Void> create(Vertx vertx, CassandraClient admin, CassandraSettings settings) {
     String keyspace = settings.keyspace();
     Future<Void> created =
-        admin
-            .execute(
-                "CREATE KEYSPACE IF NOT EXISTS " + keyspace
-                    + " WITH replication = " + settings.replicationCql())
-            .mapEmpty();
+        ddl(vertx, admin, settings, "CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = " + settings.replicationCql());
     for (String table : tables()) {
-      created = created.compose(v -> admin.execute(qualify(table, keyspace)).mapEmpty());
+      created = created.compose(v -> ddl(vertx, admin, settings, qualify(table, keyspace)));
     }
     for (String column : addedColumns()) {
       created =
           created.compose(
               v ->
-                  admin
-                      .execute(column.replace("ALTER TABLE ", "ALTER TABLE " + keyspace + "."))
-                      .<Void>mapEmpty()
+                  ddl(vertx, admin, settings, column.replace("ALTER TABLE ", "ALTER TABLE " + keyspace + "."))
                       .recover(cause -> alreadyThere(cause) ? Future.succeededFuture() : Future.failedFuture(cause)));
     }
     return created
@@ -97,6 +96,19 @@ public final class Schema {
                     "Cassandra at " + settings.host() + ":" + settings.port()
                         + " (config key 'cassandra.host'): " + cause.getMessage()))
         .eventually(admin::close);
+  }
+
+  /**
+   * Runs one schema statement, tried again while Cassandra is unavailable, as a node's first
+   * requests are ({@link Cassandra#retryAtStart}). Every statement is idempotent ({@code IF NOT
+   * EXISTS}; an added column that is already there is success), so a try that timed out but took
+   * effect is harmless to repeat. A schema change waits for Cassandra to write its schema tables,
+   * which on a freshly started or loaded node takes longer than a query: it gets {@link
+   * #DDL_TIMEOUT} if that is longer than the configured request timeout.
+   */
+  private static Future<Void> ddl(Vertx vertx, CassandraClient admin, CassandraSettings settings, String cql) {
+    Duration timeout = Duration.ofMillis(Math.max(DDL_TIMEOUT.toMillis(), settings.requestTimeoutMs()));
+    return Cassandra.retryAtStart(vertx, () -> admin.execute(SimpleStatement.newInstance(cql).setTimeout(timeout))).mapEmpty();
   }
 
   private static boolean alreadyThere(Throwable cause) {

@@ -13,6 +13,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -149,7 +155,88 @@ class ChaosIT {
     run("Cassandra stop/start", () -> Services.run("cassandra-down"), () -> Services.run("cassandra-up"));
   }
 
-  private static void run(String fault, Runnable breakIt, Runnable mendIt) {
+  @Test
+  @Order(4)
+  @DisplayName("kill -9 a node while it loads the layer into memory, then start it again: once warm, its memory holds every acknowledged write at its newest position")
+  void killWhileWarming() {
+    int node = 2;
+    if (!servingState(node).isEmpty()) {
+      // A read of an earlier test reached node 2: a fresh start, so that the next read loads the layer.
+      cluster("kill", String.valueOf(node));
+      cluster("start", String.valueOf(node), String.valueOf(NODES));
+    }
+    run(
+        "kill -9 node 2 while warming",
+        () -> {
+          String state = awaitServingState(node, Duration.ofSeconds(60), s -> !s.isEmpty(), Duration.ofMillis(10));
+          assertThat(state).as("the layer's state in node 2's memory when it is killed").isEqualTo("warming");
+          cluster("kill", String.valueOf(node));
+        },
+        () -> {
+          cluster("start", String.valueOf(node), String.valueOf(NODES));
+          awaitServingState(node, CAUGHT_UP_WITHIN, "warm"::equals, Duration.ofSeconds(1));
+        },
+        node);
+  }
+
+  /**
+   * Polls the layer's state in {@code node}'s memory until {@code done} accepts it, reading the
+   * layer whenever the node holds none of it, as a client's queries would: a read is what starts
+   * a load, and a load that failed (Cassandra slow to answer) leaves the layer for the next read
+   * to ask again. Fails with what the node logged of loading layers when the state never comes.
+   */
+  private static String awaitServingState(int node, Duration within, Predicate<String> done, Duration every) {
+    try {
+      return Eventually.await(
+          within,
+          () -> {
+            String state = servingState(node);
+            if (state.isEmpty()) {
+              askForLayer(node);
+            }
+            return state;
+          },
+          done,
+          every);
+    } catch (AssertionError notThere) {
+      throw new AssertionError(notThere.getMessage() + logged(node, "memory|reload|stale"), notThere);
+    }
+  }
+
+  /** Reads the layer from {@code node}, so that it starts loading it into memory. */
+  private static void askForLayer(int node) {
+    get(node, "/0.1/records/" + LAYER + "/nearby/0,0.json?limit=1");
+  }
+
+  /** The lines of {@code node}'s log that match {@code pattern} (the last 20), one per line. */
+  private static String logged(int node, String pattern) {
+    Pattern matching = Pattern.compile(pattern);
+    try {
+      List<String> lines = Files.readAllLines(Path.of(".run", "cluster", "node-" + node + ".log"), StandardCharsets.UTF_8).stream()
+          .filter(line -> matching.matcher(line).find())
+          .toList();
+      return System.lineSeparator() + "node-" + node + ".log: " + String.join(System.lineSeparator() + "  ", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return System.lineSeparator() + "(node-" + node + ".log unreadable: " + e + ")";
+    }
+  }
+
+  /** The state of the layer in {@code node}'s serving tier (warming, warm…), or "" when it holds none or does not answer. */
+  private static String servingState(int node) {
+    try {
+      return new Http("http://127.0.0.1:" + (HTTP_BASE + node)).served(LAYER).getString("state", "");
+    } catch (RuntimeException noAnswer) {
+      return "";
+    }
+  }
+
+  /**
+   * Puts the cluster under write load, breaks and mends it, then checks that every acknowledged
+   * write reads back at its newest position from the first of {@code readFrom} that answers
+   * (every node when none is named).
+   */
+  private static void run(String fault, Runnable breakIt, Runnable mendIt, int... readFrom) {
+    int[] nodes = readFrom.length > 0 ? readFrom : IntStream.range(0, NODES).toArray();
     WriteLoad load = new WriteLoad(fault.replaceAll("[^a-z0-9]", ""));
     load.start();
     load.awaitAcks(100);
@@ -165,7 +252,7 @@ class ChaosIT {
     try {
       // After a Cassandra restart the driver may take a minute or more to get its connections
       // back on this small machine, and the writers then drain the backlog the outage left.
-      Eventually.await(CAUGHT_UP_WITHIN, () -> readAll(ids, seen, acked, load.unconfirmed), behind -> behind == 0);
+      Eventually.await(CAUGHT_UP_WITHIN, () -> readAll(nodes, ids, seen, acked, load.unconfirmed), behind -> behind == 0);
     } catch (AssertionError stillBehind) {
       // counted and reported below as lost or stale
     }
@@ -202,14 +289,15 @@ class ChaosIT {
   }
 
   /**
-   * Reads every id (99 and a dummy per request, any live node); returns how many are not yet at
-   * their acknowledged position. The writers may still be draining a backlog: callers poll.
+   * Reads every id (99 and a dummy per request, from the first of {@code nodes} that answers);
+   * returns how many are not yet at their acknowledged position. The writers may still be
+   * draining a backlog: callers poll.
    */
   private static int readAll(
-      List<String> ids, Map<String, String> seen, Map<String, String> acked, Map<String, Set<String>> unconfirmed) {
+      int[] nodes, List<String> ids, Map<String, String> seen, Map<String, String> acked, Map<String, Set<String>> unconfirmed) {
     for (int from = 0; from < ids.size(); from += 99) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 99));
-      for (int node = 0; node < NODES; node++) {
+      for (int node : nodes) {
         try {
           HttpResponse<String> response = send(node, HttpRequest.newBuilder(uri(node,
               "/0.1/records/" + LAYER + "/" + String.join(",", chunk) + ",zz.json")).GET());
@@ -369,6 +457,25 @@ class ChaosIT {
     }
   }
 
+  /**
+   * What the nodes' logs say of a failed start: each node's one-line reason for stopping
+   * ("locus: …"), else its last lines, so that the test report shows why without the logs.
+   */
+  private static String nodeFailures() {
+    StringBuilder failures = new StringBuilder();
+    try (var logs = Files.list(Path.of(".run", "cluster"))) {
+      for (Path log : logs.filter(path -> path.toString().endsWith(".log")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        List<String> reasons = lines.stream().filter(line -> line.startsWith("locus: ")).toList();
+        List<String> shown = reasons.isEmpty() ? lines.subList(Math.max(0, lines.size() - 3), lines.size()) : reasons;
+        failures.append(System.lineSeparator()).append(log.getFileName()).append(": ").append(String.join(System.lineSeparator() + "  ", shown));
+      }
+    } catch (IOException e) {
+      failures.append(System.lineSeparator()).append("(node logs unreadable: ").append(e).append(')');
+    }
+    return failures.toString();
+  }
+
   private static void cluster(String... args) {
     cluster(Map.of(), args);
   }
@@ -382,7 +489,9 @@ class ChaosIT {
       builder.environment().putAll(extraEnv);
       Process process = builder.start();
       assertThat(process.waitFor(240, TimeUnit.SECONDS)).as("cluster.sh " + String.join(" ", args)).isTrue();
-      assertThat(process.exitValue()).as("cluster.sh " + String.join(" ", args)).isZero();
+      if (process.exitValue() != 0) {
+        throw new AssertionError("cluster.sh " + String.join(" ", args) + " exited " + process.exitValue() + nodeFailures());
+      }
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {

@@ -8,6 +8,8 @@ import io.locus.auth.AuthSettings;
 import io.locus.auth.OAuthSignature;
 import io.locus.auth.OAuthSignature.Param;
 import io.locus.common.ConfigKeys;
+import io.locus.place.PlaceSettings;
+import io.locus.place.Places;
 import io.locus.ops.OpsRoutes;
 import io.locus.query.LocalReads;
 import io.locus.support.Eventually;
@@ -118,6 +120,8 @@ class AuthIT {
               NODE.node().vertx(),
               new Api(NODE.node().vertx(), HttpSettings.from(NODE.node().config.getJsonObject(ConfigKeys.HTTP))),
               new LocalReads(NODE.node().vertx(), null),
+              new Places(NODE.node().vertx(), PlaceSettings.from(NODE.node().config.getJsonObject(ConfigKeys.PLACES))),
+              new ChangeStreams(NODE.node().vertx(), new Api(NODE.node().vertx(), HttpSettings.from(NODE.node().config.getJsonObject(ConfigKeys.HTTP)))),
               AuthSettings.from(NODE.node().config.getJsonObject(ConfigKeys.AUTH)),
               ctx -> ctx.fail(500),
               true);

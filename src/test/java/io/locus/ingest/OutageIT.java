@@ -4,11 +4,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.locus.support.RunningNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.locus.support.EventStream;
 import io.locus.support.Eventually;
 import io.locus.support.Http.Response;
 import io.locus.support.Services;
 import io.vertx.core.json.JsonObject;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -54,20 +61,88 @@ class OutageIT {
   }
 
   @Test
+  @DisplayName("a streamed NDJSON write the broker leaves midway answers 503 with the line to resume from; every line before it was taken")
+  void ndjsonAcrossBrokerOutage() throws Exception {
+    String layer = NODE.http().newLayer("it.out.ndjson.");
+    PipedOutputStream client = new PipedOutputStream();
+    PipedInputStream body = new PipedInputStream(client, 1 << 20);
+    CompletableFuture<Response> answer =
+        CompletableFuture.supplyAsync(() -> NODE.http().postChunked("/0.1/records/" + layer + ".ndjson", () -> body));
+    for (int line = 1; line <= 150; line++) {
+      client.write(ndjsonLine(line));
+    }
+    client.flush();
+    // The first 100 lines were published as one batch once read: readable means confirmed.
+    Eventually.await(Duration.ofSeconds(60), () -> NODE.http().get("/0.1/records/" + layer + "/n100").status(), s -> s == 200);
+    Services.run("rabbitmq-down");
+    try {
+      for (int line = 151; line <= 260; line++) {
+        client.write(ndjsonLine(line));
+      }
+      client.close();
+      Response refused = answer.get(60, TimeUnit.SECONDS);
+      assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+      assertThat(refused.json().getInteger("code")).isEqualTo(503);
+      assertThat(refused.header("X-Locus-Resume-Line")).isEqualTo("101");
+    } finally {
+      Services.run("rabbitmq-up");
+    }
+    for (int line = 1; line <= 100; line += 33) {
+      assertThat(NODE.http().get("/0.1/records/" + layer + "/n" + line).status()).as("line " + line).isEqualTo(200);
+    }
+  }
+
+  private static byte[] ndjsonLine(int line) {
+    return ("{\"type\":\"Feature\",\"id\":\"n" + line + "\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,1]}}\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @DisplayName("a change stream open when the broker goes away ends with a close event; resumed once it is back, it gets the changes since its last event")
+  void changeStreamAcrossBrokerOutage() {
+    String layer = NODE.http().newLayer("it.out.changes.");
+    String changes = "/0.1/layers/" + layer + "/changes";
+    String last;
+    try (EventStream stream = EventStream.open(NODE.http(), changes, Map.of()).opened()) {
+      assertThat(NODE.http().put("/0.1/records/" + layer + "/before", feature(1, 1)).status()).isEqualTo(202);
+      EventStream.Event seen = stream.next(1).get(0);
+      assertThat(seen.data().getString("id")).isEqualTo("before");
+      last = seen.id();
+      Services.run("rabbitmq-down");
+      try {
+        EventStream.Event closed = stream.next(Duration.ofSeconds(30));
+        assertThat(closed).as("a close event").isNotNull();
+        assertThat(closed.kind()).isEqualTo("close");
+        assertThat(closed.data().getString("message")).contains("resume from the last event");
+        assertThat(stream.next(Duration.ofSeconds(5))).as("the stream ended").isNull();
+      } finally {
+        Services.run("rabbitmq-up");
+      }
+    }
+    Eventually.await(Duration.ofSeconds(60),
+        () -> NODE.http().put("/0.1/records/" + layer + "/after", feature(2, 2)).status(), s -> s == 202);
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/after", 200);
+    // The node's change stream reconnects on its own schedule: until it has, a resumed stream closes at once.
+    EventStream.Event missed =
+        Eventually.await(
+            Duration.ofSeconds(60),
+            () -> {
+              try (EventStream resumed = EventStream.open(NODE.http(), changes, Map.of("Last-Event-ID", last))) {
+                return resumed.status() == 200 ? resumed.opened().next(Duration.ofSeconds(10)) : null;
+              }
+            },
+            event -> event != null && !"close".equals(event.kind()));
+    assertThat(missed.data().getString("id")).isEqualTo("after");
+    assertThat(Long.parseLong(missed.id())).isGreaterThan(Long.parseLong(last));
+  }
+
+  @Test
   @DisplayName("with the broker down for 20 s reads keep answering and the serving tier says it is stale; once back it reloads and follows the feed")
   void brokerOutageUnderServing() {
     String layer = NODE.http().newLayer("it.out.serving.");
     String record = "/0.1/records/" + layer + "/a";
     String near = "/0.1/records/" + layer + "/nearby/1,1.json?radius=10";
-    assertThat(NODE.http().put(record, feature(1, 1)).status()).isEqualTo(202);
-    NODE.http().awaitStatus(record, 200);
-    Eventually.await(
-        Duration.ofSeconds(30),
-        () -> {
-          NODE.http().get(near);
-          return NODE.http().served(layer);
-        },
-        held -> "warm".equals(held.getString("state")) && held.getInteger("records", -1) == 1);
+    warmWithOneRecord(layer, record);
 
     Services.run("rabbitmq-down");
     long stopped = System.nanoTime();
@@ -87,14 +162,63 @@ class OutageIT {
       Services.run("rabbitmq-up");
     }
 
-    Eventually.await(Duration.ofSeconds(60), () -> NODE.http().serving().getBoolean("stale"), Boolean.FALSE::equals);
+    freshAndFollowing(layer, record, Duration.ofSeconds(60));
+  }
+
+  @Test
+  @DisplayName("when the broker comes back while Cassandra is down, the serving tier stays stale and retries its reload; once Cassandra is back it is fresh and follows the feed")
+  void brokerBackBeforeCassandra() {
+    String layer = NODE.http().newLayer("it.out.reload.");
+    String record = "/0.1/records/" + layer + "/a";
+    warmWithOneRecord(layer, record);
+
+    Services.run("rabbitmq-down");
+    boolean cassandraDown = false;
+    try {
+      Eventually.await(Duration.ofSeconds(30), () -> NODE.http().serving().getBoolean("stale"), Boolean.TRUE::equals);
+      int reloadsBefore = NODE.http().serving().getInteger("reloads");
+      Services.run("cassandra-down");
+      cassandraDown = true;
+      Services.run("rabbitmq-up");
+      // The feed is back: the reload it starts fails, and so do its retries, 2 s apart.
+      Eventually.await(Duration.ofSeconds(90), () -> NODE.http().serving().getInteger("reloads"), n -> n >= reloadsBefore + 3);
+      assertThat(NODE.http().serving().getBoolean("stale")).as("stale while its reloads fail").isTrue();
+    } finally {
+      Services.run("rabbitmq-up"); // answers at once when it is up already
+      if (cassandraDown) {
+        Services.run("cassandra-up");
+      }
+    }
+
+    // After a Cassandra restart the driver may take a minute or more to get its connections back.
+    freshAndFollowing(layer, record, Duration.ofSeconds(180));
+  }
+
+  /** Writes {@code record} (at 1,1) into {@code layer} and asks nearby until the layer is warm in memory, holding it. */
+  private static void warmWithOneRecord(String layer, String record) {
+    assertThat(NODE.http().put(record, feature(1, 1)).status()).isEqualTo(202);
+    NODE.http().awaitStatus(record, 200);
+    Eventually.await(
+        Duration.ofSeconds(30),
+        () -> {
+          NODE.http().get("/0.1/records/" + layer + "/nearby/1,1.json?radius=10");
+          return NODE.http().served(layer);
+        },
+        held -> "warm".equals(held.getString("state")) && held.getInteger("records", -1) == 1);
+  }
+
+  /**
+   * Waits (up to {@code within}) for the serving tier to be fresh again, then moves {@code record}
+   * to 5,5 and checks that the move reaches the warm layer's memory through the feed.
+   */
+  private static void freshAndFollowing(String layer, String record, Duration within) {
+    Eventually.await(within, () -> NODE.http().serving().getBoolean("stale"), Boolean.FALSE::equals);
     Eventually.await(Duration.ofSeconds(60), () -> NODE.http().put(record, feature(5, 5)).status(), s -> s == 202);
     Eventually.await(
         Duration.ofSeconds(30),
         () -> NODE.http().get("/0.1/records/" + layer + "/nearby/5,5.json?radius=10").json().getJsonArray("features").size(),
         n -> n == 1);
-    JsonObject held = NODE.http().served(layer);
-    assertThat(held.getString("state")).isEqualTo("warm");
+    assertThat(NODE.http().served(layer).getString("state")).isEqualTo("warm");
     assertThat(NODE.http().serving().getBoolean("stale")).isFalse();
   }
 

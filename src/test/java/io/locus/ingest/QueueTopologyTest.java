@@ -15,7 +15,7 @@ class QueueTopologyTest {
 
   private static QueueTopology topology(int shards) {
     return new QueueTopology(
-        new RabbitSettings("127.0.0.1", 5672, "guest", "guest", "/", "locus.records", shards, 64, 5, 1500, 1000));
+        new RabbitSettings("127.0.0.1", 5672, "guest", "guest", "/", "locus.records", shards, 64, 5, 1500, 1000, 3600, 1024));
   }
 
   @Test

@@ -137,4 +137,22 @@ class BlockedThreadWatchTest {
     Eventually.await(Duration.ofSeconds(30), () -> watch.cpuShare(BUSY, BLOCKED_MS), share -> share >= 0.5);
     assertThat(counted(BUSY, frame("sun.nio.ch.EPoll", "wait"), frame("io.netty.channel.nio.NioIoHandler", "select"))).isZero();
   }
+
+  @Test
+  @DisplayName("a loop waking another loop's selector does not count")
+  void wakingAnotherLoopDoesNot() {
+    Eventually.await(Duration.ofSeconds(30), () -> watch.cpuShare(BUSY, BLOCKED_MS), share -> share >= 0.5);
+    assertThat(
+            counted(
+                BUSY,
+                frame("sun.nio.ch.EventFD", "set0"),
+                frame("sun.nio.ch.EPollSelectorImpl", "wakeup"),
+                frame("io.netty.channel.nio.SelectedSelectionKeySetSelector", "wakeup"),
+                frame("io.netty.channel.nio.NioIoHandler", "wakeup"),
+                frame("io.netty.util.concurrent.SingleThreadEventExecutor", "execute"),
+                frame("io.locus.Example", "handle")))
+        .isZero();
+    assertThat(counted(BUSY, frame("io.netty.util.concurrent.SingleThreadEventExecutor", "execute"), frame("io.locus.Example", "handle")))
+        .isEqualTo(1);
+  }
 }

@@ -12,6 +12,11 @@ public final class Eventually {
    * fails with the last value seen once {@code within} has passed.
    */
   public static <T> T await(Duration within, Supplier<T> probe, java.util.function.Predicate<T> done) {
+    return await(within, probe, done, Duration.ofMillis(100));
+  }
+
+  /** As {@link #await(Duration, Supplier, java.util.function.Predicate)}, polling every {@code every}. */
+  public static <T> T await(Duration within, Supplier<T> probe, java.util.function.Predicate<T> done, Duration every) {
     long deadline = System.nanoTime() + within.toNanos();
     T last = null;
     RuntimeException lastError = null;
@@ -25,7 +30,7 @@ public final class Eventually {
       } catch (RuntimeException e) {
         lastError = e;
       }
-      pause();
+      pause(every);
     }
     AssertionError failure = new AssertionError("condition not met within " + within + "; last value: " + last);
     if (lastError != null) {
@@ -34,9 +39,9 @@ public final class Eventually {
     throw failure;
   }
 
-  private static void pause() {
+  private static void pause(Duration every) {
     try {
-      Thread.sleep(100);
+      Thread.sleep(every.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

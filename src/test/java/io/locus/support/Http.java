@@ -69,6 +69,11 @@ public final class Http {
     return send(HttpRequest.newBuilder(uri(path)).GET());
   }
 
+  /** GET {@code path} with one more header, {@code name: value}. */
+  public Response get(String path, String name, String value) {
+    return send(HttpRequest.newBuilder(uri(path)).header(name, value).GET());
+  }
+
   public Response delete(String path) {
     return send(HttpRequest.newBuilder(uri(path)).DELETE());
   }
@@ -87,6 +92,14 @@ public final class Http {
 
   public Response post(String path, JsonObject body) {
     return post(path, body.encode());
+  }
+
+  /**
+   * POSTs the stream {@code body} gives, chunked (its length unknown beforehand), allowing two
+   * minutes for the exchange: a test may write the stream while it does other things.
+   */
+  public Response postChunked(String path, java.util.function.Supplier<java.io.InputStream> body) {
+    return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofInputStream(body)), Duration.ofMinutes(2));
   }
 
   /** Sends raw bytes, for bodies that are not text. */
@@ -123,6 +136,11 @@ public final class Http {
   }
 
   /** Polls GET {@code path} until it answers {@code status} (20 s at most). */
+  /** The Authorization header this client would send with {@code method path}, or null when it signs nothing. */
+  public String authorization(String method, String path) {
+    return signer == null ? null : signer.authorization(method, base + path);
+  }
+
   public Response awaitStatus(String path, int status) {
     return Eventually.await(java.time.Duration.ofSeconds(20), () -> get(path), r -> r.status() == status);
   }
@@ -132,7 +150,11 @@ public final class Http {
   }
 
   private Response send(HttpRequest.Builder request) {
-    request.timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+    return send(request, Duration.ofSeconds(30));
+  }
+
+  private Response send(HttpRequest.Builder request, Duration timeout) {
+    request.timeout(timeout).header("Content-Type", "application/json");
     if (signer != null) {
       HttpRequest unsignedRequest = request.copy().build();
       request.header("Authorization", signer.authorization(unsignedRequest.method(), unsignedRequest.uri().toString()));

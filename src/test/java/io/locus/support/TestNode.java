@@ -155,7 +155,9 @@ public final class TestNode implements AutoCloseable {
       long blockedMs = parsed ? Long.parseLong(report.group(2)) : Long.MAX_VALUE;
       double share = parsed ? cpu.cpuShare(report.group(1), blockedMs, stack(event)) : 1;
       if (inBlockingCall(event) || share >= STARVED && blockedMs >= BUSY_MS) {
-        events.add(event.getFormattedMessage() + " at " + topFrame(event) + String.format(" (on the CPU %.0f%% of it)", share * 100));
+        events.add(
+            event.getFormattedMessage() + " at " + topFrame(event) + ourFrame(event)
+                + String.format(" (on the CPU %.0f%% of it)", share * 100));
       }
     }
 
@@ -165,12 +167,16 @@ public final class TestNode implements AutoCloseable {
      * constructing a lambda: that never blocks, so the time went to the JVM (a safepoint while
      * the lambda's class was defined), not to a blocking call, which would be the frame shown.
      * So does one caught in a class's static initializer: the JVM loads and initializes a class
-     * once, on first use, and on a loaded machine that alone can pass the threshold.
+     * once, on first use, and on a loaded machine that alone can pass the threshold. So does one
+     * caught waking another loop's selector: that is one write to an event fd, which never
+     * waits; a thread found there report after report was stalled with the whole machine (the
+     * wake-up crosses to another core), not held by the task that asked for it.
      */
     private static boolean idle(ILoggingEvent event) {
       String top = topFrame(event);
       return top.contains("IoHandler.select")
           || top.contains("KeySetSelector.select")
+          || top.contains("KeySetSelector.wakeup")
           || top.contains("$$Lambda") && top.contains("<init>")
           || top.contains(".<clinit>(");
     }
@@ -218,6 +224,16 @@ public final class TestNode implements AutoCloseable {
         stack[i] = frames[i].getStackTraceElement();
       }
       return stack;
+    }
+
+    /** The first frame of Locus's own code below the top one, which says what the loop was doing. */
+    private static String ourFrame(ILoggingEvent event) {
+      return Arrays.stream(stack(event))
+          .filter(frame -> frame.getClassName().startsWith("io.locus."))
+          .findFirst()
+          .filter(frame -> !topFrame(event).equals(frame.toString()))
+          .map(frame -> ", in " + frame)
+          .orElse("");
     }
 
     private static String topFrame(ILoggingEvent event) {

@@ -7,20 +7,25 @@ import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * Write load: {@code users} clients each PUT one record at a time ({@code -Dbatch=1}, the
- * default) or POST FeatureCollections of {@code batch} records, for {@code duration} seconds.
+ * default) or POST FeatureCollections of {@code batch} records, for {@code duration} seconds;
+ * with {@code -Drate=R}, R such requests a second instead (the open model, {@link LoadShape}).
  * Alongside, two probe clients measure the lag from a write's 202 to the record being
  * readable: each PUTs a fresh record and, from its 202, polls GET every 2 ms until it answers
  * 200 (see {@link LagRecorder}; the lag's p50/p99 are printed and written to {@code
  * target/gatling/ingest-*-lag.json}). Writes random points into {@code layer}, which it creates
  * first. Ends with assertions on the error rate ({@code maxErrorPercent}) and on the p99 of the
- * writes ({@code maxP99Ms}; the probes' polling GETs are left out of it).
+ * writes ({@code maxP99Ms}; the probes' polling GETs are left out of it). {@code -DlagProbe=false} leaves the
+ * probes out, for a run where something else measures.
  */
 public class IngestSimulation extends Simulation {
   private static final int BATCH = Integer.getInteger("batch", 1);
+  /** Whether the two lag-probe clients run ({@code -DlagProbe=false}: the writes alone, e.g. while something else measures). */
+  private static final boolean LAG_PROBE = Boolean.parseBoolean(System.getProperty("lagProbe", "true"));
 
 
   private final ChainBuilder putOne =
@@ -37,8 +42,6 @@ public class IngestSimulation extends Simulation {
               .body(StringBody(session -> batch()))
               .check(status().is(202)));
 
-  private final ScenarioBuilder writers =
-      scenario("writers").during(LoadShape.DURATION).on(BATCH == 1 ? putOne : postBatch);
 
   private final ScenarioBuilder lagProbe =
       scenario("lag probe")
@@ -75,8 +78,11 @@ public class IngestSimulation extends Simulation {
     setUp(
             LoadShape.createLayer()
                 .andThen(
-                    writers.injectClosed(constantConcurrentUsers(LoadShape.USERS).during(LoadShape.DURATION)),
-                    lagProbe.injectClosed(constantConcurrentUsers(2).during(LoadShape.DURATION))))
+                    LAG_PROBE
+                        ? List.of(
+                            LoadShape.load("writers", BATCH == 1 ? putOne : postBatch),
+                            lagProbe.injectClosed(constantConcurrentUsers(2).during(LoadShape.DURATION)))
+                        : List.of(LoadShape.load("writers", BATCH == 1 ? putOne : postBatch))))
         .protocols(LoadShape.protocol())
         .assertions(
             global().failedRequests().percent().lt(LoadShape.MAX_ERROR_PERCENT),

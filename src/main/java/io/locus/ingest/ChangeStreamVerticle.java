@@ -1,0 +1,213 @@
+package io.locus.ingest;
+
+import io.locus.common.Addresses;
+import io.locus.feed.ChangeEvent;
+import io.locus.feed.ReplayRequest;
+import io.locus.feed.StreamedChange;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.rabbitmq.QueueOptions;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQConsumer;
+import io.vertx.rabbitmq.RabbitMQMessage;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An API node's view of the change stream (one instance per node): it consumes the broker's
+ * stream of changes ({@link QueueTopology#changeStream}) from its tail and publishes each change
+ * on the node's event bus to the subscribers of its layer ({@link Addresses#changesOf}), with its
+ * stream offset; and it replays a layer's changes from an offset for a subscriber resuming with
+ * {@code Last-Event-ID} ({@link Addresses#CHANGES_REPLAY}), through a consumer of its own that
+ * starts at that offset. Offsets are the broker's, so a client may resume on any node.
+ *
+ * <p>When the connection to the broker is lost, changes may be missed, so every subscriber is
+ * told ({@link Addresses#CHANGES_INTERRUPTED}) and closes its stream; clients resume from their
+ * last event. The verticle then connects again with a new client: a stream consumer needs its
+ * prefetch set before it subscribes, which a client re-subscribing by itself would not do.
+ */
+public final class ChangeStreamVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeStreamVerticle.class);
+  private static final long CONNECTION_CHECK_MS = 500;
+  /** Changes in flight to each stream consumer (the broker requires a limit for streams). */
+  private static final int PREFETCH = 500;
+  private static final String OFFSET_HEADER = "x-stream-offset";
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final RabbitSettings settings;
+  private final QueueTopology topology;
+  /** Replays by the address they deliver to; null while a replay's consumer is starting. */
+  private final Map<String, RabbitMQConsumer> replays = new HashMap<>();
+  private RabbitMQClient client;
+  private boolean connecting;
+  private boolean stopping;
+  /** The offset of the last change read from the tail; -1 before the first. */
+  private long lastOffset = -1;
+
+  /** The change stream of a node connecting with {@code settings}. */
+  public ChangeStreamVerticle(RabbitSettings settings) {
+    this.settings = settings;
+    this.topology = new QueueTopology(settings);
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.eventBus().<ReplayRequest>localConsumer(Addresses.CHANGES_REPLAY, this::replay);
+    vertx.eventBus().<String>localConsumer(Addresses.CHANGES_REPLAY_CANCEL, request -> cancel(request.body()));
+    vertx.setPeriodic(CONNECTION_CHECK_MS, t -> noticeLoss());
+    return connect();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return client == null ? Future.succeededFuture() : client.stop();
+  }
+
+  private Future<Void> connect() {
+    connecting = true;
+    return BrokerConnection.openOnce(vertx, context, settings, this::tail)
+        .onComplete(done -> connecting = false)
+        .onSuccess(
+            connected -> {
+              client = connected;
+              LOG.info("change stream following {}", topology.changeStream());
+            })
+        .mapEmpty();
+  }
+
+  /**
+   * Declares the stream (and the feed's exchange), then consumes it from its next change. A
+   * stream just restarted with the broker may refuse its declaration for a moment: the
+   * connection then fails and is tried again.
+   */
+  private Future<Void> tail(RabbitMQClient connection) {
+    return topology
+        .declareChangeStream(connection)
+        .compose(v -> connection.basicQos(PREFETCH))
+        .compose(v -> connection.basicConsumer(topology.changeStream(), from("next")))
+        .map(
+            consumer -> {
+              consumer.handler(message -> live(connection, message));
+              return null;
+            });
+  }
+
+  private void live(RabbitMQClient connection, RabbitMQMessage message) {
+    connection.basicAck(message.envelope().getDeliveryTag(), false);
+    long offset = offset(message);
+    if (offset < 0) {
+      return;
+    }
+    lastOffset = offset;
+    ChangeEvent change = change(message);
+    if (change != null && change.kind() != ChangeEvent.Kind.PURGE) {
+      vertx.eventBus().publish(Addresses.changesOf(change.layer()), new StreamedChange(offset, change), LOCAL);
+    }
+  }
+
+  /**
+   * Starts a replay, and answers once it has started (or has nothing to replay), with the offset
+   * it ends at; 503 when it cannot start. A replay cancelled while its consumer was starting is
+   * cancelled as soon as it has started.
+   */
+  private void replay(Message<ReplayRequest> request) {
+    ReplayRequest replay = request.body();
+    long until = lastOffset;
+    if (client == null || !client.isConnected()) {
+      request.fail(503, "the change stream is reconnecting to the broker");
+      return;
+    }
+    if (until >= 0 && replay.from() > until) {
+      request.reply(until); // nothing to replay: everything after the resume point comes live
+      return;
+    }
+    RabbitMQClient connection = client;
+    replays.put(replay.deliverTo(), null);
+    connection
+        .basicConsumer(topology.changeStream(), from(replay.from()))
+        .onSuccess(
+            consumer -> {
+              if (!replays.containsKey(replay.deliverTo())) {
+                consumer.cancel();
+                return;
+              }
+              replays.put(replay.deliverTo(), consumer);
+              consumer.handler(message -> replayed(connection, consumer, replay, until, message));
+              request.reply(until);
+            })
+        .onFailure(
+            cause -> {
+              replays.remove(replay.deliverTo());
+              request.fail(503, "could not replay the changes of " + replay.layer() + ": " + cause.getMessage());
+            });
+  }
+
+  private void replayed(RabbitMQClient connection, RabbitMQConsumer consumer, ReplayRequest replay, long until, RabbitMQMessage message) {
+    connection.basicAck(message.envelope().getDeliveryTag(), false);
+    long offset = offset(message);
+    if (consumer.isCancelled() || offset < replay.from()) {
+      return;
+    }
+    ChangeEvent change = change(message);
+    if (change != null && change.kind() != ChangeEvent.Kind.PURGE && change.layer().equals(replay.layer())) {
+      vertx.eventBus().send(replay.deliverTo(), new StreamedChange(offset, change), LOCAL);
+    }
+    if (until >= 0 && offset >= until) {
+      vertx.eventBus().send(replay.deliverTo(), StreamedChange.caughtUp(offset), LOCAL);
+      cancel(replay.deliverTo());
+    }
+  }
+
+  /** Cancels the replay to {@code deliverTo}, started or starting. */
+  private void cancel(String deliverTo) {
+    RabbitMQConsumer consumer = replays.remove(deliverTo);
+    if (consumer != null && !consumer.isCancelled()) {
+      consumer.cancel();
+    }
+  }
+
+  /** Tells every subscriber the stream was interrupted, then connects again. */
+  private void noticeLoss() {
+    if (stopping || connecting || client == null || client.isConnected()) {
+      return;
+    }
+    LOG.warn("change stream lost its broker connection: subscribers are closed and resume from their last event");
+    vertx.eventBus().publish(Addresses.CHANGES_INTERRUPTED, "the change stream lost its broker connection: resume from the last event", LOCAL);
+    replays.clear();
+    RabbitMQClient lost = client;
+    client = null;
+    lost.stop().onComplete(stopped -> reconnect());
+  }
+
+  private void reconnect() {
+    if (stopping) {
+      return;
+    }
+    connect().onFailure(cause -> vertx.setTimer(settings.reconnectIntervalMs(), t -> reconnect()));
+  }
+
+  private static QueueOptions from(Object offset) {
+    QueueOptions options = new QueueOptions().setAutoAck(false);
+    options.setConsumerArguments(Map.of(OFFSET_HEADER, offset));
+    return options;
+  }
+
+  private static long offset(RabbitMQMessage message) {
+    Object offset = message.properties().getHeaders() == null ? null : message.properties().getHeaders().get(OFFSET_HEADER);
+    return offset instanceof Number number ? number.longValue() : -1;
+  }
+
+  private static ChangeEvent change(RabbitMQMessage message) {
+    try {
+      return ChangeEvent.fromBuffer(message.body());
+    } catch (IllegalArgumentException malformed) {
+      LOG.warn("ignoring a malformed change event: {}", malformed.getMessage());
+      return null;
+    }
+  }
+}
