@@ -136,7 +136,11 @@ final class Api {
 
   /** A path parameter without its optional {@code .json} suffix. */
   static String param(RoutingContext ctx, String name) {
-    String value = ctx.pathParam(name);
+    return withoutSuffix(ctx.pathParam(name));
+  }
+
+  /** {@code value} without its optional {@code .json} suffix (null stays null). */
+  static String withoutSuffix(String value) {
     return value != null && value.endsWith(SUFFIX) ? value.substring(0, value.length() - SUFFIX.length()) : value;
   }
 

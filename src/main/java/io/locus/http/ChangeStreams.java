@@ -107,7 +107,7 @@ final class ChangeStreams {
       QueryStringDecoder query = new QueryStringDecoder("?" + (handshake.query() == null ? "" : handshake.query()));
       request =
           Request.parse(
-              URLDecoder.decode(path.group(1).replace("+", "%2B"), StandardCharsets.UTF_8),
+              Api.withoutSuffix(URLDecoder.decode(path.group(1).replace("+", "%2B"), StandardCharsets.UTF_8)),
               name -> {
                 List<String> values = query.parameters().get(name);
                 return values == null || values.get(0).isEmpty() ? null : values.get(0);

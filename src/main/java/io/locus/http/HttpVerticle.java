@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API: SimpleGeo Storage 0.1 (every path also with a {@code .json} suffix), {@code GET
- * /health} and the {@code /admin} surface. Every request but {@code /health} and {@code /admin}
- * passes the {@link OAuthHandler} before any other handler sees it; {@code /admin} takes the
+ * /health}, the API's description ({@link ApiDocs}) and the {@code /admin} surface. Every request
+ * but {@code /health}, the description and {@code /admin} passes the {@link OAuthHandler} before any other handler sees it; {@code /admin} takes the
  * admin key instead. It validates input and talks to the other verticles over the event bus
  * only; several instances share the port. Its configuration is the whole node's.
  */
@@ -90,7 +90,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * Every route of the API, in order: the request id, body reading, the open operational routes
-   * ({@link OpsRoutes}), the admin surface behind its key, then the OAuth check in front of
+   * ({@link OpsRoutes}) and API description ({@link ApiDocs}), the admin surface behind its key, then the OAuth check in front of
    * everything else (unknown paths included).
    */
   static Router router(
@@ -110,6 +110,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     MalformedRequests.frame(router, NdjsonIngest.bodyReader(BodyHandler.create(false).setBodyLimit(api.maxBodyBytes())));
     OpsRoutes.mount(router, vertx, metrics);
+    ApiDocs.mount(router);
 
     router.route(AdminHandlers.PREFIX + "/*").handler(admin::guard);
     router.post("/admin/consumers").handler(admin::create);

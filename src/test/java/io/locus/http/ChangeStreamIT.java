@@ -216,7 +216,7 @@ class ChangeStreamIT {
   }
 
   @Test
-  @DisplayName("a WebSocket upgrade on the same path gets each change as one JSON text frame, and resumes with lastEventId")
+  @DisplayName("a WebSocket upgrade on the same path gets each change as one JSON text frame, and resumes with lastEventId (the layer named with or without .json)")
   void webSocket() throws Exception {
     String layer = NODE.http().newLayer("it.changes.");
     Frames frames = new Frames();
@@ -237,7 +237,8 @@ class ChangeStreamIT {
     put(layer, "ws-2", 35.69, 139.69);
     Eventually.await(PATIENCE, () -> NODE.http().get("/0.1/records/" + layer + "/ws-2.json").status(), status -> status == 200);
     Frames resumed = new Frames();
-    WebSocket again = webSocket(changes(layer) + "?lastEventId=" + last, NODE.http(), resumed).get(30, TimeUnit.SECONDS);
+    // the layer with its optional .json suffix, as every path takes it
+    WebSocket again = webSocket(changes(layer + ".json") + "?lastEventId=" + last, NODE.http(), resumed).get(30, TimeUnit.SECONDS);
     try {
       JsonObject missed = resumed.next();
       assertThat(missed.getString("id")).isEqualTo("ws-2");

@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,24 @@ class OpsIT {
     assertThat(live.json().getString("status")).isEqualTo("UP");
     Response ready = NODE.http().unsigned().awaitStatus("/health/ready", 200);
     assertThat(ready.body()).contains("rabbitmq").contains("cassandra").contains("accepting");
+  }
+
+  @Test
+  @DisplayName("/openapi.json is the API's document, and /docs renders it with the viewer served from the jar")
+  void apiDescription() throws Exception {
+    Response document = NODE.http().unsigned().get("/openapi.json");
+    assertThat(document.status()).isEqualTo(200);
+    assertThat(document.header("Content-Type")).startsWith("application/json");
+    assertThat(document.json()).isEqualTo(new JsonObject(Files.readString(Path.of("src/main/resources/openapi/locus.json"))));
+    Response page = NODE.http().unsigned().get("/docs");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).startsWith("text/html");
+    assertThat(page.body()).contains("docs/swagger-ui-bundle.js").contains("docs/swagger-ui.css").contains("\"openapi.json\"");
+    Response script = NODE.http().unsigned().get("/docs/swagger-ui-bundle.js");
+    assertThat(script.status()).isEqualTo(200);
+    assertThat(script.header("Content-Type")).contains("javascript");
+    assertThat(script.body()).contains("SwaggerUIBundle");
+    assertThat(NODE.http().unsigned().get("/docs/swagger-ui.css").status()).isEqualTo(200);
   }
 
   @Test

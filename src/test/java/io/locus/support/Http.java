@@ -162,10 +162,15 @@ public final class Http {
     return exchange(request.build());
   }
 
-  /** Sends a request exactly as built (no signature added), for tests of the signature checks. */
+  /**
+   * Sends a request exactly as built (no signature added), for tests of the signature checks.
+   * Every answer is checked against the API's OpenAPI document ({@link ApiContract}).
+   */
   public Response exchange(HttpRequest request) {
     try {
       HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      ApiContract.get().check(request.method(), request.uri().getRawPath(), response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(null), response.body());
       return new Response(response.statusCode(), response.body(), response.headers().map());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
