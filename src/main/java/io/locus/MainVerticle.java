@@ -75,6 +75,12 @@ public final class MainVerticle extends VerticleBase {
     vertx.eventBus().registerDefaultCodec(WriteBatch.class, new WriteBatchCodec());
     vertx.eventBus().registerDefaultCodec(StreamedChange.class, new LocalCodec<>(StreamedChange.class));
     vertx.eventBus().registerDefaultCodec(ReplayRequest.class, new LocalCodec<>(ReplayRequest.class));
+    // Only the api role places addresses; a file it cannot read stops the node before any connection.
+    Places places = settings.runs("api") ? new Places(vertx, settings.places()) : null;
+    List<String> missing = places == null ? List.of() : places.missingFiles();
+    if (!missing.isEmpty()) {
+      return Future.failedFuture(new ConfigException("cannot read " + String.join(", ", missing) + " (`make geodata` installs the development ones)"));
+    }
     Future<CassandraClient> ready =
         settings.runs("query") || settings.runs("writer")
             ? Schema.ensure(vertx, settings.cassandra())
@@ -84,17 +90,13 @@ public final class MainVerticle extends VerticleBase {
     // Layer deletes queue their purge within half the HTTP wait, so the answer (and a restore
     // of the layer when the purge could not be queued) comes before the client's 503.
     long purgeTimeoutMs = settings.http().requestTimeoutMs() / 2;
-    return ready.compose(cassandra -> deployAll(cassandra, purgeTimeoutMs));
+    return ready.compose(cassandra -> deployAll(cassandra, places, purgeTimeoutMs));
   }
 
-  private Future<?> deployAll(CassandraClient cassandra, long purgeTimeoutMs) {
+  /** Deploys the node's verticles; {@code places} is null on a node without the api role. */
+  private Future<?> deployAll(CassandraClient cassandra, Places places, long purgeTimeoutMs) {
     ServingTier tier =
         settings.runs("query") && settings.serving().enabled() ? new ServingTier(settings.serving().maxBytes()) : null;
-    Places places = new Places(vertx, settings.places());
-    List<String> missing = settings.runs("api") ? places.missingFiles() : List.of();
-    if (!missing.isEmpty()) {
-      return Future.failedFuture(new ConfigException("cannot read " + String.join(", ", missing) + " (`make geodata` installs the development ones)"));
-    }
     Future<?> feed =
         tier == null
             ? Future.succeededFuture()

@@ -48,6 +48,13 @@ class StartupIT {
   }
 
   @Test
+  @DisplayName("an unreadable geodata file is named by its config key, before any connection is tried")
+  void unreadablePlaces() {
+    // Cassandra's port is wrong too: the file is what the node must report, since it checks it first.
+    assertStartFails(Map.of("LOCUS_PLACES_CITIES_FILE", "/no/such/cities.tsv", "LOCUS_CASSANDRA_PORT", "1"), "places.citiesFile");
+  }
+
+  @Test
   @DisplayName("the launcher prints one line naming a wrong-typed key and exits 1")
   void launcherBadConfig(@TempDir Path dir) throws IOException, InterruptedException {
     Path config = dir.resolve("bad.json");

@@ -50,7 +50,9 @@ public final class ApiContract {
   private ApiContract(JsonObject document, JsonObject resolved) {
     this.document = document;
     resolved.getJsonObject("paths").forEach(path -> {
-      JsonObject item = (JsonObject) path.getValue();
+      if (!(path.getValue() instanceof JsonObject item)) {
+        return; // a marker the resolver leaves, not a path
+      }
       for (Map.Entry<String, Object> operation : item) {
         if (operation.getValue() instanceof JsonObject described && described.containsKey("responses")) {
           operations.add(new Operation(
@@ -77,11 +79,11 @@ public final class ApiContract {
     try {
       JsonObject document = new JsonObject(Files.readString(DOCUMENT));
       SchemaRepository metaSchemas = OpenAPIVersion.V3_1.getRepository(vertx, "app:///").await();
-      OutputUnit valid = OpenAPIVersion.V3_1.validateContract(vertx, metaSchemas, document).await();
+      OutputUnit valid = OpenAPIVersion.V3_1.validateContract(vertx, metaSchemas, document.copy()).await();
       if (!Boolean.TRUE.equals(valid.getValid())) {
         throw new AssertionError(DOCUMENT + " is not a valid OpenAPI 3.1 document: " + valid.toJson().encodePrettily());
       }
-      return new ApiContract(document, OpenAPIVersion.V3_1.resolve(vertx, metaSchemas, document).await());
+      return new ApiContract(document, OpenAPIVersion.V3_1.resolve(vertx, metaSchemas, document.copy()).await());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
