@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package diagram, checked on the compiled classes: http → query / ingest / layer / auth / place /
+ * The package diagram, checked on the compiled classes: cli (a client of the API) and http → query / ingest / layer / auth / place /
  * cluster → store / serving → geo / record / feed → ops / common, with the node's composition ({@code io.locus})
  * above them all and no package importing one above it.
  */
@@ -28,14 +28,16 @@ class ArchitectureTest {
     layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
         .layer("Node").definedBy("io.locus")
+        .layer("Cli").definedBy("io.locus.cli..")
         .layer("Http").definedBy("io.locus.http..")
         .layer("Features").definedBy(FEATURES.stream().map(f -> "io.locus." + f + "..").toArray(String[]::new))
         .layer("Store").definedBy("io.locus.store..", "io.locus.serving..")
         .layer("Model").definedBy("io.locus.geo..", "io.locus.record..", "io.locus.feed..")
         .layer("Foundation").definedBy("io.locus.common..", "io.locus.ops..")
         .whereLayer("Node").mayNotBeAccessedByAnyLayer()
+        .whereLayer("Cli").mayOnlyBeAccessedByLayers("Node")
         .whereLayer("Http").mayOnlyBeAccessedByLayers("Node")
-        .whereLayer("Features").mayOnlyBeAccessedByLayers("Node", "Http")
+        .whereLayer("Features").mayOnlyBeAccessedByLayers("Node", "Cli", "Http")
         .whereLayer("Store").mayOnlyBeAccessedByLayers("Node", "Http", "Features")
         .whereLayer("Model").mayOnlyBeAccessedByLayers("Node", "Http", "Features", "Store")
         .check(MAIN);

@@ -1,0 +1,415 @@
+package io.locus.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.locus.auth.SignCommand;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code java -jar locus.jar import --layer L FILE|-}: loads a GeoJSON FeatureCollection, an
+ * NDJSON file (one Feature a line) or a CSV file with latitude and longitude columns into a
+ * layer, through a node's streamed bulk endpoint ({@code POST /0.1/records/{layer}.ndjson}),
+ * signed as the configured consumer. A bounded number of batches is in flight at a time; a
+ * batch answered 503 or 429 (or not answered) is sent again after the server's {@code
+ * Retry-After}, else after a growing pause with jitter. Progress shows as a bar with records/s
+ * and ETA on a terminal, as a line every few seconds otherwise. A checkpoint file beside the
+ * input records how far the import got, so running the same command again resumes it; it is
+ * removed when the import completes. The report names every refused record by its line (its
+ * position in a FeatureCollection) and the server's reason. Exit code 0 when every record was
+ * answered, 1 when the import stopped (the checkpoint keeps its place), 2 for bad arguments.
+ */
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    description = "Import a GeoJSON FeatureCollection, NDJSON (one Feature a line) or CSV file into a layer; resumable.")
+public final class ImportCommand implements Callable<Integer> {
+  /** Records in one request: big enough to amortise a request, small enough to retry cheaply. */
+  static final int DEFAULT_BATCH = 500;
+
+  /** Most records in one request: the server lists at most this many rejections an answer. */
+  static final int MAX_BATCH = 1_000;
+
+  @Option(names = "--layer", required = true, description = "the layer to import into (it must exist)")
+  String layer;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "the file to import, or - for standard input")
+  String input;
+
+  @Option(names = "--url", description = "the node to send to (default: this configuration's http.port on loopback, or http.publicBaseUrl)")
+  String url;
+
+  @Option(names = "--key", description = "consumer key (default: the configuration's development consumer)")
+  String key;
+
+  @Option(names = "--secret", description = "consumer secret")
+  String secret;
+
+  @Option(names = "--format", description = "NDJSON, GEOJSON or CSV (default: by the file's extension; NDJSON for standard input)")
+  RecordSource.Format format;
+
+  @Option(names = "--lat-column", defaultValue = "lat", description = "CSV: the latitude column (default: ${DEFAULT-VALUE})")
+  String latColumn;
+
+  @Option(names = "--lon-column", defaultValue = "lon", description = "CSV: the longitude column (default: ${DEFAULT-VALUE})")
+  String lonColumn;
+
+  @Option(names = "--id-column", defaultValue = "id", description = "CSV: the record id column (default: ${DEFAULT-VALUE})")
+  String idColumn;
+
+  @Option(names = "--batch", defaultValue = "" + DEFAULT_BATCH, description = "records per request (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--in-flight", defaultValue = "4", description = "requests in flight at a time (default: ${DEFAULT-VALUE})")
+  int inFlight;
+
+  @Option(names = "--retries", defaultValue = "10", description = "times a batch is sent again before the import stops (default: ${DEFAULT-VALUE})")
+  int retries;
+
+  @Option(names = "--checkpoint", description = "the checkpoint file (default: FILE.checkpoint; none for standard input)")
+  Path checkpointFile;
+
+  @Option(names = "--limit", description = "stop after this many records of the file (a later run resumes from there)")
+  Long limit;
+
+  @Option(names = "--progress", defaultValue = "auto", description = "auto (a bar on a terminal, else lines), bar, lines or none")
+  String progress;
+
+  private final String defaultUrl;
+  private final String defaultKey;
+  private final String defaultSecret;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** The command with the defaults of a node's configuration, reporting to {@code out} and {@code err}. */
+  public ImportCommand(String defaultUrl, String defaultKey, String defaultSecret, PrintStream out, PrintStream err) {
+    this.defaultUrl = defaultUrl;
+    this.defaultKey = defaultKey;
+    this.defaultSecret = defaultSecret;
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (batch < 1 || batch > MAX_BATCH || inFlight < 1 || retries < 0) {
+      err.println("locus import: --batch must be 1 to " + MAX_BATCH + ", --in-flight at least 1, --retries at least 0");
+      return 2;
+    }
+    if (key().isEmpty() || secretValue().isEmpty()) {
+      err.println("locus import: no consumer to sign as: give --key and --secret (the configuration has no development consumer)");
+      return 2;
+    }
+    boolean stdin = input.equals("-");
+    Path file = stdin ? null : Path.of(input);
+    if (file != null && !Files.isReadable(file)) {
+      err.println("locus import: cannot read " + input);
+      return 2;
+    }
+    RecordSource.Format chosen = format != null ? format : stdin ? RecordSource.Format.NDJSON : RecordSource.Format.of(input);
+    Path checkpointAt = checkpointFile != null ? checkpointFile : stdin ? null : Path.of(input + ".checkpoint");
+    Checkpoint resumed = checkpointAt == null ? null : Checkpoint.read(checkpointAt);
+    if (resumed != null && !resumed.layer().equals(layer)) {
+      err.println("locus import: " + checkpointAt + " is the checkpoint of an import into " + resumed.layer() + ", not " + layer);
+      return 2;
+    }
+    Checkpoint start = resumed != null ? resumed : Checkpoint.start(layer, System.currentTimeMillis() / 1000);
+    if (resumed != null) {
+      err.println("locus import: resuming after record " + resumed.done() + " (" + checkpointAt + ")");
+    }
+    long total = file != null && chosen != RecordSource.Format.GEOJSON ? countLines(file, chosen) : -1;
+    Reader reader = stdin ? new InputStreamReader(System.in, StandardCharsets.UTF_8) : Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    RecordSource.Columns columns = new RecordSource.Columns(latColumn, lonColumn, idColumn);
+    long started = System.nanoTime();
+    Run run;
+    try (RecordSource source = RecordSource.open(chosen, reader, columns); ProgressBar bar = progressBar(total, start.done())) {
+      run = new Run(start, checkpointAt, bar);
+      run.send(source);
+    } catch (IOException unreadable) {
+      err.println("locus import: " + unreadable.getMessage());
+      return 1;
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    return report(run, seconds);
+  }
+
+  /** Prints the report; removes the checkpoint of a finished import. */
+  private int report(Run run, double seconds) throws IOException {
+    Checkpoint last = run.checkpoint;
+    long sent = last.accepted() + last.rejectedCount() - run.startedFrom.accepted() - run.startedFrom.rejectedCount();
+    out.printf(Locale.ROOT, "%s: %d accepted, %d rejected; %d records in %.1f s (%.0f records/s)%n",
+        layer, last.accepted(), last.rejectedCount(), sent, seconds, sent / Math.max(seconds, 1e-3));
+    for (Checkpoint.Rejection rejection : last.rejected()) {
+      out.printf(Locale.ROOT, "  rejected line %d: %s%n", rejection.number(), rejection.message());
+    }
+    if (last.rejectedCount() > last.rejected().size()) {
+      out.printf(Locale.ROOT, "  (and %d more rejections)%n", last.rejectedCount() - last.rejected().size());
+    }
+    if (run.failure != null) {
+      err.println("locus import: stopped after record " + last.done() + ": " + run.failure
+          + (run.checkpointAt == null ? "" : "; run the same command again to resume (" + run.checkpointAt + ")"));
+      return 1;
+    }
+    if (run.checkpointAt != null && !run.stoppedAtLimit) {
+      Files.deleteIfExists(run.checkpointAt);
+    } else if (run.stoppedAtLimit) {
+      err.println("locus import: stopped at --limit after record " + last.done() + "; run it again to go on");
+    }
+    return 0;
+  }
+
+  private ProgressBar progressBar(long total, long done) {
+    String mode = progress.equals("auto") ? (System.console() != null ? "bar" : "lines") : progress;
+    ProgressBarBuilder builder =
+        new ProgressBarBuilder().setTaskName("import " + layer).setInitialMax(total).setUnit(" records", 1).showSpeed().startsFrom(done, Duration.ZERO);
+    switch (mode) {
+      case "bar" -> builder.setUpdateIntervalMillis(250);
+      case "lines" -> builder.setUpdateIntervalMillis(5_000).setConsumer(new DelegatingProgressBarConsumer(err::println)).continuousUpdate();
+      default -> builder.setConsumer(new DelegatingProgressBarConsumer(line -> {}));
+    }
+    return builder.build();
+  }
+
+  /** Records in {@code file}: its non-blank lines, less the header of a CSV file. */
+  private static long countLines(Path file, RecordSource.Format format) throws IOException {
+    try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      long count = lines.filter(line -> !line.isBlank()).count();
+      return format == RecordSource.Format.CSV ? Math.max(0, count - 1) : count;
+    }
+  }
+
+  /** One run of the import: batches in flight, their answers, the checkpoint they advance. */
+  private final class Run {
+    final Checkpoint startedFrom;
+    final Path checkpointAt;
+    final ProgressBar bar;
+    final Semaphore slots = new Semaphore(inFlight);
+    final ExecutorService senders = Executors.newFixedThreadPool(inFlight);
+    /** Answered batches past the checkpoint, by their first record's number, waiting for those before them. */
+    final TreeMap<Long, Answered> answered = new TreeMap<>();
+    final List<Long> pending = new ArrayList<>();
+    Checkpoint checkpoint;
+    volatile String failure;
+    boolean stoppedAtLimit;
+
+    Run(Checkpoint start, Path checkpointAt, ProgressBar bar) {
+      this.startedFrom = start;
+      this.checkpoint = start;
+      this.checkpointAt = checkpointAt;
+      this.bar = bar;
+    }
+
+    /** Reads the source a batch at a time and sends each, at most {@code inFlight} at once. */
+    void send(RecordSource source) throws IOException {
+      try {
+        List<RecordSource.Numbered> records = new ArrayList<>(batch);
+        long read = 0;
+        RecordSource.Numbered next;
+        while (failure == null && (next = source.next()) != null) {
+          if (next.number() <= checkpoint.done()) {
+            continue; // imported by an earlier run
+          }
+          if (limit != null && read >= limit) {
+            stoppedAtLimit = true;
+            break;
+          }
+          read++;
+          records.add(next);
+          if (records.size() == batch) {
+            submit(records);
+            records = new ArrayList<>(batch);
+          }
+        }
+        if (!records.isEmpty() && failure == null) {
+          submit(records);
+        }
+        slots.acquireUninterruptibly(inFlight); // every batch answered
+      } finally {
+        senders.shutdownNow();
+      }
+    }
+
+    private void submit(List<RecordSource.Numbered> records) {
+      slots.acquireUninterruptibly();
+      long first = records.get(0).number();
+      synchronized (this) {
+        pending.add(first);
+      }
+      senders.execute(() -> {
+        try {
+          answered(first, records.get(records.size() - 1).number(), sendWithRetries(records));
+        } catch (ImportStopped stopped) {
+          failure = stopped.getMessage();
+        } finally {
+          slots.release();
+        }
+      });
+    }
+
+    /** Records a batch's answer; advances (and writes) the checkpoint over every batch answered in order. */
+    private synchronized void answered(long first, long last, Answered answer) {
+      answered.put(first, answer.through(last));
+      bar.stepBy(answer.accepted() + answer.rejections().size());
+      while (!pending.isEmpty() && answered.containsKey(pending.get(0))) {
+        Answered done = answered.remove(pending.remove(0));
+        checkpoint = checkpoint.advance(done.last(), done.accepted(), done.rejections());
+      }
+      if (checkpointAt != null) {
+        try {
+          checkpoint.write(checkpointAt);
+        } catch (IOException e) {
+          failure = "cannot write the checkpoint " + checkpointAt + ": " + e.getMessage();
+        }
+      }
+    }
+
+    private Answered sendWithRetries(List<RecordSource.Numbered> records) {
+      StringBuilder body = new StringBuilder();
+      for (RecordSource.Numbered record : records) {
+        body.append(withCreated(record.line(), startedFrom.created())).append('\n');
+      }
+      String target = base() + "/0.1/records/" + URLEncoder.encode(layer, StandardCharsets.UTF_8) + ".ndjson";
+      String why = "";
+      for (int attempt = 0; attempt <= retries && failure == null; attempt++) {
+        HttpResponse<String> response;
+        try {
+          HttpRequest request =
+              HttpRequest.newBuilder(URI.create(target))
+                  .timeout(Duration.ofMinutes(2))
+                  .header("Content-Type", "application/x-ndjson")
+                  .header("Authorization", SignCommand.authorization("POST", target, null, key(), secretValue()))
+                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                  .build();
+          response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException unanswered) {
+          why = "no answer from " + base() + " (" + unanswered + ")";
+          pause(backoffMs(attempt));
+          continue;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ImportStopped("interrupted");
+        }
+        int status = response.statusCode();
+        if (status == 202) {
+          return Answered.of(response.body(), records);
+        }
+        why = status + " " + response.body();
+        if (status != 503 && status != 429 && status != 502 && status != 504) {
+          throw new ImportStopped(why);
+        }
+        pause(response.headers().firstValue("Retry-After").map(ImportCommand::retryAfterMs).orElse(backoffMs(attempt)));
+      }
+      throw new ImportStopped("gave up after " + (retries + 1) + " attempts: " + why);
+    }
+  }
+
+  /** A batch's answer: records accepted, and the refused ones by their number in the source. */
+  record Answered(long last, long accepted, List<Checkpoint.Rejection> rejections) {
+    static Answered of(String body, List<RecordSource.Numbered> records) {
+      try {
+        JsonNode json = RecordSource.JSON.readTree(body);
+        List<Checkpoint.Rejection> rejections = new ArrayList<>();
+        json.path("rejected").forEach(r -> rejections.add(
+            new Checkpoint.Rejection(records.get(r.path("line").asInt() - 1).number(), r.path("message").asText())));
+        return new Answered(0, json.path("accepted").asLong(), rejections);
+      } catch (IOException | IndexOutOfBoundsException e) {
+        throw new ImportStopped("an answer not understood: " + body);
+      }
+    }
+
+    Answered through(long last) {
+      return new Answered(last, accepted, rejections);
+    }
+  }
+
+  /** Why an import stops; the checkpoint keeps what was done. */
+  private static final class ImportStopped extends RuntimeException {
+    ImportStopped(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * {@code line} with {@code created} set to {@code created} when it has none, so that sending a
+   * record twice (a retry, a resumed import) writes the same rows. A line that is not a JSON
+   * object goes as it is: the server reports it.
+   */
+  static String withCreated(String line, long created) {
+    try {
+      JsonNode node = RecordSource.JSON.readTree(line);
+      if (node instanceof ObjectNode feature && !feature.hasNonNull("created")) {
+        feature.put("created", created);
+        return feature.toString();
+      }
+    } catch (IOException notJson) {
+      // sent as it is, refused with its reason
+    }
+    return line;
+  }
+
+  private String base() {
+    String base = url != null ? url : defaultUrl;
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  private String key() {
+    return key != null ? key : defaultKey;
+  }
+
+  private String secretValue() {
+    return secret != null ? secret : defaultSecret;
+  }
+
+  /** A pause growing from 0.5 s, doubling to 30 s at most, with jitter. */
+  static long backoffMs(int attempt) {
+    long ceiling = Math.min(30_000, 500L << Math.min(attempt, 6));
+    return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+  }
+
+  /** A {@code Retry-After} of seconds in milliseconds (at most a minute); a date or garbage: one second. */
+  static long retryAfterMs(String value) {
+    try {
+      return Math.min(60_000, Math.max(0, Long.parseLong(value.trim())) * 1000);
+    } catch (NumberFormatException notSeconds) {
+      return 1_000;
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(millis); // a client's back-off before sending again
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ImportStopped("interrupted");
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.locus.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Import sources: NDJSON, GeoJSON and CSV, each record numbered as the report names it")
+class RecordSourceTest {
+  private static final RecordSource.Columns COLUMNS = new RecordSource.Columns("lat", "lon", "id");
+
+  private static List<RecordSource.Numbered> read(RecordSource.Format format, String text) throws IOException {
+    List<RecordSource.Numbered> records = new ArrayList<>();
+    try (RecordSource source = RecordSource.open(format, new StringReader(text), COLUMNS)) {
+      RecordSource.Numbered next;
+      while ((next = source.next()) != null) {
+        records.add(next);
+      }
+    }
+    return records;
+  }
+
+  @Test
+  @DisplayName("NDJSON: each non-blank line by its line number, a broken one passed on for the server to refuse")
+  void ndjson() throws IOException {
+    List<RecordSource.Numbered> records = read(RecordSource.Format.NDJSON, "{\"id\":\"a\"}\n\n  {broken\n{\"id\":\"c\"}\n");
+    assertThat(records).extracting(RecordSource.Numbered::number).containsExactly(1L, 3L, 4L);
+    assertThat(records.get(1).line()).isEqualTo("{broken");
+  }
+
+  @Test
+  @DisplayName("GeoJSON: the members of the features array, streamed, whatever comes before it")
+  void geojson() throws IOException {
+    String collection = "{\"type\":\"FeatureCollection\",\"bbox\":[0,0,1,1],\"meta\":{\"features\":1},\"features\":["
+        + "{\"type\":\"Feature\",\"id\":\"a\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[-122.433287165,37.5]}},"
+        + "{\"type\":\"Feature\",\"id\":\"b\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]},\"properties\":{\"n\":1}}]}";
+    List<RecordSource.Numbered> records = read(RecordSource.Format.GEOJSON, collection);
+    assertThat(records).extracting(RecordSource.Numbered::number).containsExactly(1L, 2L);
+    assertThat(new JsonObject(records.get(0).line()).getJsonObject("geometry").getJsonArray("coordinates").encode())
+        .isEqualTo("[-122.433287165,37.5]");
+    assertThat(new JsonObject(records.get(1).line()).getString("id")).isEqualTo("b");
+    assertThatThrownBy(() -> read(RecordSource.Format.GEOJSON, "[1,2]")).hasMessageContaining("FeatureCollection");
+  }
+
+  @Test
+  @DisplayName("CSV: a Point from the lat and lon columns, the id column as id, the others as properties, numbered by line")
+  void csv() throws IOException {
+    List<RecordSource.Numbered> records = read(RecordSource.Format.CSV, "id,name,lat,lon\np1,\"Alamo, Square\",37.7764,-122.4346\np2,Dolores,37.7596,-122.4269\n");
+    assertThat(records).extracting(RecordSource.Numbered::number).containsExactly(2L, 3L);
+    JsonObject first = new JsonObject(records.get(0).line());
+    assertThat(first.getString("id")).isEqualTo("p1");
+    assertThat(first.getJsonObject("geometry").getJsonArray("coordinates").encode()).isEqualTo("[\"-122.4346\",\"37.7764\"]");
+    assertThat(first.getJsonObject("properties")).isEqualTo(new JsonObject().put("name", "Alamo, Square"));
+    assertThatThrownBy(() -> read(RecordSource.Format.CSV, "id,latitude,lon\np1,1,2\n")).hasMessageContaining("'lat'");
+  }
+
+  @Test
+  @DisplayName("the format follows the file's extension")
+  void formatOfName() {
+    assertThat(RecordSource.Format.of("cities.CSV")).isEqualTo(RecordSource.Format.CSV);
+    assertThat(RecordSource.Format.of("parks.geojson")).isEqualTo(RecordSource.Format.GEOJSON);
+    assertThat(RecordSource.Format.of("parks.json")).isEqualTo(RecordSource.Format.GEOJSON);
+    assertThat(RecordSource.Format.of("parks.ndjson")).isEqualTo(RecordSource.Format.NDJSON);
+  }
+
+  @Test
+  @DisplayName("a record without created gets the import's time, so that sending it twice writes the same rows")
+  void created() {
+    assertThat(new JsonObject(ImportCommand.withCreated("{\"id\":\"a\"}", 1764172800L)).getLong("created")).isEqualTo(1764172800L);
+    assertThat(new JsonObject(ImportCommand.withCreated("{\"id\":\"a\",\"created\":5}", 1764172800L)).getLong("created")).isEqualTo(5L);
+    assertThat(ImportCommand.withCreated("{broken", 1)).isEqualTo("{broken");
+  }
+}
