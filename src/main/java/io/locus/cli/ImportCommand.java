@@ -2,20 +2,15 @@ package io.locus.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.locus.auth.SignCommand;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Reader;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,13 +19,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -64,15 +56,6 @@ public final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "the file to import, or - for standard input")
   String input;
 
-  @Option(names = "--url", description = "the node to send to (default: this configuration's http.port on loopback, or http.publicBaseUrl)")
-  String url;
-
-  @Option(names = "--key", description = "consumer key (default: the configuration's development consumer)")
-  String key;
-
-  @Option(names = "--secret", description = "consumer secret")
-  String secret;
-
   @Option(names = "--format", description = "NDJSON, GEOJSON or CSV (default: by the file's extension; NDJSON for standard input)")
   RecordSource.Format format;
 
@@ -91,42 +74,33 @@ public final class ImportCommand implements Callable<Integer> {
   @Option(names = "--in-flight", defaultValue = "4", description = "requests in flight at a time (default: ${DEFAULT-VALUE})")
   int inFlight;
 
-  @Option(names = "--retries", defaultValue = "10", description = "times a batch is sent again before the import stops (default: ${DEFAULT-VALUE})")
-  int retries;
-
   @Option(names = "--checkpoint", description = "the checkpoint file (default: FILE.checkpoint; none for standard input)")
   Path checkpointFile;
 
   @Option(names = "--limit", description = "stop after this many records of the file (a later run resumes from there)")
   Long limit;
 
-  @Option(names = "--progress", defaultValue = "auto", description = "auto (a bar on a terminal, else lines), bar, lines or none")
-  String progress;
+  @Mixin final Connection connection;
 
-  private final String defaultUrl;
-  private final String defaultKey;
-  private final String defaultSecret;
+  @Mixin final Progress progress = new Progress();
+
   private final PrintStream out;
   private final PrintStream err;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** The command with the defaults of a node's configuration, reporting to {@code out} and {@code err}. */
-  public ImportCommand(String defaultUrl, String defaultKey, String defaultSecret, PrintStream out, PrintStream err) {
-    this.defaultUrl = defaultUrl;
-    this.defaultKey = defaultKey;
-    this.defaultSecret = defaultSecret;
+  public ImportCommand(NodeDefaults defaults, PrintStream out, PrintStream err) {
+    this.connection = new Connection(defaults);
     this.out = out;
     this.err = err;
   }
 
   @Override
   public Integer call() throws Exception {
-    if (batch < 1 || batch > MAX_BATCH || inFlight < 1 || retries < 0) {
-      err.println("locus import: --batch must be 1 to " + MAX_BATCH + ", --in-flight at least 1, --retries at least 0");
-      return 2;
-    }
-    if (key().isEmpty() || secretValue().isEmpty()) {
-      err.println("locus import: no consumer to sign as: give --key and --secret (the configuration has no development consumer)");
+    String problem = batch < 1 || batch > MAX_BATCH || inFlight < 1
+        ? "--batch must be 1 to " + MAX_BATCH + " and --in-flight at least 1"
+        : connection.problem() != null ? connection.problem() : progress.problem();
+    if (problem != null) {
+      err.println("locus import: " + problem);
       return 2;
     }
     boolean stdin = input.equals("-");
@@ -151,7 +125,7 @@ public final class ImportCommand implements Callable<Integer> {
     RecordSource.Columns columns = new RecordSource.Columns(latColumn, lonColumn, idColumn);
     long started = System.nanoTime();
     Run run;
-    try (RecordSource source = RecordSource.open(chosen, reader, columns); ProgressBar bar = progressBar(total, start.done())) {
+    try (RecordSource source = RecordSource.open(chosen, reader, columns); ProgressBar bar = progress.bar("import " + layer, total, start.done(), err)) {
       run = new Run(start, checkpointAt, bar);
       run.send(source);
     } catch (IOException unreadable) {
@@ -185,18 +159,6 @@ public final class ImportCommand implements Callable<Integer> {
       err.println("locus import: stopped at --limit after record " + last.done() + "; run it again to go on");
     }
     return 0;
-  }
-
-  private ProgressBar progressBar(long total, long done) {
-    String mode = progress.equals("auto") ? (System.console() != null ? "bar" : "lines") : progress;
-    ProgressBarBuilder builder =
-        new ProgressBarBuilder().setTaskName("import " + layer).setInitialMax(total).setUnit(" records", 1).showSpeed().startsFrom(done, Duration.ZERO);
-    switch (mode) {
-      case "bar" -> builder.setUpdateIntervalMillis(250);
-      case "lines" -> builder.setUpdateIntervalMillis(5_000).setConsumer(new DelegatingProgressBarConsumer(err::println)).continuousUpdate();
-      default -> builder.setConsumer(new DelegatingProgressBarConsumer(line -> {}));
-    }
-    return builder.build();
   }
 
   /** Records in {@code file}: its non-blank lines, less the header of a CSV file. */
@@ -267,7 +229,7 @@ public final class ImportCommand implements Callable<Integer> {
       senders.execute(() -> {
         try {
           answered(first, records.get(records.size() - 1).number(), sendWithRetries(records));
-        } catch (ImportStopped stopped) {
+        } catch (CommandStopped stopped) {
           failure = stopped.getMessage();
         } finally {
           slots.release();
@@ -297,38 +259,12 @@ public final class ImportCommand implements Callable<Integer> {
       for (RecordSource.Numbered record : records) {
         body.append(withCreated(record.line(), startedFrom.created())).append('\n');
       }
-      String target = base() + "/0.1/records/" + URLEncoder.encode(layer, StandardCharsets.UTF_8) + ".ndjson";
-      String why = "";
-      for (int attempt = 0; attempt <= retries && failure == null; attempt++) {
-        HttpResponse<String> response;
-        try {
-          HttpRequest request =
-              HttpRequest.newBuilder(URI.create(target))
-                  .timeout(Duration.ofMinutes(2))
-                  .header("Content-Type", "application/x-ndjson")
-                  .header("Authorization", SignCommand.authorization("POST", target, null, key(), secretValue()))
-                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                  .build();
-          response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException unanswered) {
-          why = "no answer from " + base() + " (" + unanswered + ")";
-          pause(backoffMs(attempt));
-          continue;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new ImportStopped("interrupted");
-        }
-        int status = response.statusCode();
-        if (status == 202) {
-          return Answered.of(response.body(), records);
-        }
-        why = status + " " + response.body();
-        if (status != 503 && status != 429 && status != 502 && status != 504) {
-          throw new ImportStopped(why);
-        }
-        pause(response.headers().firstValue("Retry-After").map(ImportCommand::retryAfterMs).orElse(backoffMs(attempt)));
+      String path = "/0.1/records/" + URLEncoder.encode(layer, StandardCharsets.UTF_8) + ".ndjson";
+      HttpResponse<String> response = connection.send("POST", path, "application/x-ndjson", body.toString(), () -> failure != null);
+      if (response.statusCode() != 202) {
+        throw new CommandStopped(response.statusCode() + " " + response.body());
       }
-      throw new ImportStopped("gave up after " + (retries + 1) + " attempts: " + why);
+      return Answered.of(response.body(), records);
     }
   }
 
@@ -342,19 +278,12 @@ public final class ImportCommand implements Callable<Integer> {
             new Checkpoint.Rejection(records.get(r.path("line").asInt() - 1).number(), r.path("message").asText())));
         return new Answered(0, json.path("accepted").asLong(), rejections);
       } catch (IOException | IndexOutOfBoundsException e) {
-        throw new ImportStopped("an answer not understood: " + body);
+        throw new CommandStopped("an answer not understood: " + body);
       }
     }
 
     Answered through(long last) {
       return new Answered(last, accepted, rejections);
-    }
-  }
-
-  /** Why an import stops; the checkpoint keeps what was done. */
-  private static final class ImportStopped extends RuntimeException {
-    ImportStopped(String message) {
-      super(message, null, false, false);
     }
   }
 
@@ -368,48 +297,11 @@ public final class ImportCommand implements Callable<Integer> {
       JsonNode node = RecordSource.JSON.readTree(line);
       if (node instanceof ObjectNode feature && !feature.hasNonNull("created")) {
         feature.put("created", created);
-        return feature.toString();
+        return RecordSource.JSON.writeValueAsString(feature);
       }
     } catch (IOException notJson) {
       // sent as it is, refused with its reason
     }
     return line;
-  }
-
-  private String base() {
-    String base = url != null ? url : defaultUrl;
-    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-  }
-
-  private String key() {
-    return key != null ? key : defaultKey;
-  }
-
-  private String secretValue() {
-    return secret != null ? secret : defaultSecret;
-  }
-
-  /** A pause growing from 0.5 s, doubling to 30 s at most, with jitter. */
-  static long backoffMs(int attempt) {
-    long ceiling = Math.min(30_000, 500L << Math.min(attempt, 6));
-    return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-  }
-
-  /** A {@code Retry-After} of seconds in milliseconds (at most a minute); a date or garbage: one second. */
-  static long retryAfterMs(String value) {
-    try {
-      return Math.min(60_000, Math.max(0, Long.parseLong(value.trim())) * 1000);
-    } catch (NumberFormatException notSeconds) {
-      return 1_000;
-    }
-  }
-
-  private static void pause(long millis) {
-    try {
-      TimeUnit.MILLISECONDS.sleep(millis); // a client's back-off before sending again
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ImportStopped("interrupted");
-    }
   }
 }

@@ -35,6 +35,9 @@ public final class ConfigKeys {
   /** How long the API waits for an event-bus answer before answering 503, in milliseconds. */
   public static final String HTTP_REQUEST_TIMEOUT_MS = "requestTimeoutMs";
 
+  /** GeoJSON file the map page draws as its basemap ({@code /map/basemap.json}); empty means none. */
+  public static final String HTTP_BASEMAP_FILE = "basemapFile";
+
   /** Section for RabbitMQ; read by {@code PublisherVerticle} and {@code WriterVerticle}. */
   public static final String RABBITMQ = "rabbitmq";
 

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
 final class Api {
   private static final Logger LOG = LoggerFactory.getLogger(Api.class);
   static final String JSON = "application/json; charset=utf-8";
+
+  /** The content type of an HTML page. */
+  static final String HTML = "text/html; charset=utf-8";
   private static final String SUFFIX = ".json";
 
   /** Most records in one page of any answer (history, searches). */
@@ -44,6 +47,16 @@ final class Api {
   /** Largest request body accepted, in bytes. */
   int maxBodyBytes() {
     return settings.maxBodyBytes();
+  }
+
+  /** The GeoJSON file the map page draws beneath the records; empty when there is none. */
+  String basemapFile() {
+    return settings.basemapFile();
+  }
+
+  /** Answers with a file (a classpath resource when no such file exists), streamed off the event loop by Vert.x. */
+  static void sendFile(RoutingContext ctx, String file, String contentType) {
+    ctx.response().putHeader("Content-Type", contentType).sendFile(file).onFailure(ctx::fail);
   }
 
   /**

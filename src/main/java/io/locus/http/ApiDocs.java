@@ -1,7 +1,6 @@
 package io.locus.http;
 
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.List;
 
@@ -35,13 +34,8 @@ final class ApiDocs {
 
   /** Mounts the document, the page and the page's assets; call before any authenticating handler. */
   static void mount(Router router) {
-    router.get(DOCUMENT).handler(ctx -> send(ctx, DOCUMENT_RESOURCE, Api.JSON));
-    router.get(PAGE).handler(ctx -> send(ctx, PAGE_RESOURCE, "text/html; charset=utf-8"));
+    router.get(DOCUMENT).handler(ctx -> Api.sendFile(ctx, DOCUMENT_RESOURCE, Api.JSON));
+    router.get(PAGE).handler(ctx -> Api.sendFile(ctx, PAGE_RESOURCE, Api.HTML));
     router.get(PAGE + "/*").handler(StaticHandler.create(SWAGGER_UI_RESOURCES).setCachingEnabled(true));
-  }
-
-  /** Streams a classpath resource (Vert.x reads it off the event loop). */
-  private static void send(RoutingContext ctx, String resource, String contentType) {
-    ctx.response().putHeader("Content-Type", contentType).sendFile(resource).onFailure(ctx::fail);
   }
 }

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 
 /** The {@code http} section of the configuration, validated. */
 public record HttpSettings(
-    String host, int port, String publicBaseUrl, int maxBodyBytes, int requestTimeoutMs) {
+    String host, int port, String publicBaseUrl, int maxBodyBytes, int requestTimeoutMs, String basemapFile) {
 
   public static HttpSettings from(JsonObject http) {
     ConfigReader reader = new ConfigReader(new JsonObject().put(HTTP, http)).section(HTTP);
@@ -16,6 +16,7 @@ public record HttpSettings(
         reader.integer(HTTP_PORT, 0, 65535),
         reader.string(HTTP_PUBLIC_BASE_URL).replaceAll("/+$", ""),
         reader.integer(HTTP_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024),
-        reader.integer(HTTP_REQUEST_TIMEOUT_MS, 100, 120_000));
+        reader.integer(HTTP_REQUEST_TIMEOUT_MS, 100, 120_000),
+        reader.string(HTTP_BASEMAP_FILE).trim());
   }
 }

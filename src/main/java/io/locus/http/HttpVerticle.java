@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API: SimpleGeo Storage 0.1 (every path also with a {@code .json} suffix), {@code GET
- * /health}, the API's description ({@link ApiDocs}) and the {@code /admin} surface. Every request
+ * /health}, the API's description ({@link ApiDocs}), the map page ({@link MapPage}) and the {@code /admin} surface. Every request
  * but {@code /health}, the description and {@code /admin} passes the {@link OAuthHandler} before any other handler sees it; {@code /admin} takes the
  * admin key instead. It validates input and talks to the other verticles over the event bus
  * only; several instances share the port. Its configuration is the whole node's.
@@ -90,7 +90,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * Every route of the API, in order: the request id, body reading, the open operational routes
-   * ({@link OpsRoutes}) and API description ({@link ApiDocs}), the admin surface behind its key, then the OAuth check in front of
+   * ({@link OpsRoutes}), API description ({@link ApiDocs}) and map page ({@link MapPage}), the admin surface behind its key, then the OAuth check in front of
    * everything else (unknown paths included).
    */
   static Router router(
@@ -111,6 +111,7 @@ public final class HttpVerticle extends VerticleBase {
     MalformedRequests.frame(router, NdjsonIngest.bodyReader(BodyHandler.create(false).setBodyLimit(api.maxBodyBytes())));
     OpsRoutes.mount(router, vertx, metrics);
     ApiDocs.mount(router);
+    MapPage.mount(router, api.basemapFile());
 
     router.route(AdminHandlers.PREFIX + "/*").handler(admin::guard);
     router.post("/admin/consumers").handler(admin::create);

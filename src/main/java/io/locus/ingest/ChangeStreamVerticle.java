@@ -81,15 +81,19 @@ public final class ChangeStreamVerticle extends VerticleBase {
   }
 
   /**
-   * Declares the stream (and the feed's exchange), then consumes it from its next change. A
+   * Declares the stream (and the feed's exchange), then consumes it: from its next change the
+   * first time, and after a lost connection from the change after the last one this node saw,
+   * so that changes written while it reconnected come live too (a resume that starts after the
+   * last change seen is answered from the live tail, which must therefore have no gap). A
    * stream just restarted with the broker may refuse its declaration for a moment: the
    * connection then fails and is tried again.
    */
   private Future<Void> tail(RabbitMQClient connection) {
+    Object start = lastOffset >= 0 ? lastOffset + 1 : "next";
     return topology
         .declareChangeStream(connection)
         .compose(v -> connection.basicQos(PREFETCH))
-        .compose(v -> connection.basicConsumer(topology.changeStream(), from("next")))
+        .compose(v -> connection.basicConsumer(topology.changeStream(), from(start)))
         .map(
             consumer -> {
               consumer.handler(message -> live(connection, message));

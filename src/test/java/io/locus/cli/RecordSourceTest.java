@@ -3,6 +3,7 @@ package io.locus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
@@ -75,5 +76,35 @@ class RecordSourceTest {
     assertThat(new JsonObject(ImportCommand.withCreated("{\"id\":\"a\"}", 1764172800L)).getLong("created")).isEqualTo(1764172800L);
     assertThat(new JsonObject(ImportCommand.withCreated("{\"id\":\"a\",\"created\":5}", 1764172800L)).getLong("created")).isEqualTo(5L);
     assertThat(ImportCommand.withCreated("{broken", 1)).isEqualTo("{broken");
+  }
+
+  @Test
+  @DisplayName("a record passed through keeps its numbers' digits: trailing zeros, long decimals, no exponent")
+  void digits() {
+    String feature = "{\"id\":\"a\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[-122.4990,37.700000000000001]},\"properties\":{\"h\":1200.0,\"big\":1E+3}}";
+    assertThat(ImportCommand.withCreated(feature, 7))
+        .isEqualTo("{\"id\":\"a\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[-122.4990,37.700000000000001]},\"properties\":{\"h\":1200.0,\"big\":1000},\"created\":7}");
+  }
+
+  @Test
+  @DisplayName("an exported Feature is the record as written: no links, distance, or layer property")
+  void exported() throws IOException {
+    ObjectNode feature = (ObjectNode) RecordSource.JSON.readTree(
+        "{\"type\":\"Feature\",\"id\":\"a\",\"created\":5,\"geometry\":{\"type\":\"Point\",\"coordinates\":[1.50,2]},"
+            + "\"properties\":{\"layer\":\"l\",\"name\":\"A\"},\"selfLink\":{\"href\":\"x\"},\"layerLink\":{\"href\":\"y\"},\"distance\":3.5}");
+    assertThat(RecordSource.JSON.writeValueAsString(ExportCommand.stored(feature)))
+        .isEqualTo("{\"type\":\"Feature\",\"id\":\"a\",\"created\":5,\"geometry\":{\"type\":\"Point\",\"coordinates\":[1.50,2]},\"properties\":{\"name\":\"A\"}}");
+  }
+
+  @Test
+  @DisplayName("a retry waits what Retry-After says (seconds, at most a minute), else a jittered pause that grows to 30 s")
+  void retryPauses() {
+    assertThat(Connection.retryAfterMs("3")).isEqualTo(3_000);
+    assertThat(Connection.retryAfterMs(" 600 ")).isEqualTo(60_000);
+    assertThat(Connection.retryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(1_000);
+    for (int attempt = 0; attempt < 20; attempt++) {
+      long ceiling = Math.min(30_000, 500L << Math.min(attempt, 6));
+      assertThat(Connection.backoffMs(attempt)).isBetween(ceiling / 2, ceiling);
+    }
   }
 }

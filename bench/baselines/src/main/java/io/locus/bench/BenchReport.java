@@ -46,7 +46,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * </ul>
  *
  * A figure is {@code {"scenario","system","group","throughput","recordsPerRequest","p50Ms",
- * "p99Ms","requests","errors"}}; throughput is requests per second.
+ * "p99Ms","requests","errors"}}; throughput is requests per second; a latency of 0 was not measured.
  */
 public final class BenchReport {
   /** Locus against a baseline: the Locus scenario, the baseline's, and what the row means. */
@@ -63,7 +63,8 @@ public final class BenchReport {
           new Comparison("write one record", "ingest single", "RabbitMQ publish + confirm"),
           new Comparison("write one record", "ingest single", "Cassandra insert"),
           new Comparison("write 100 records per request", "ingest bulk", "RabbitMQ publish + confirm"),
-          new Comparison("write 100 records per request", "ingest bulk", "Cassandra insert"));
+          new Comparison("write 100 records per request", "ingest bulk", "Cassandra insert"),
+          new Comparison("import a file (locus import, 500 records per request)", "import CLI", "ingest bulk"));
 
   private static final Pattern TITLE = Pattern.compile("<title>Gatling Stats - (.*?)</title>");
 
@@ -209,8 +210,8 @@ public final class BenchReport {
               .put("locus", comparison.locus())
               .put("baseline", comparison.baseline())
               .put("throughputRatio", ratio(locusRate, baselineRate))
-              .put("p50Ratio", ratio(locus.get().getDouble("p50Ms"), baseline.get().getDouble("p50Ms")))
-              .put("p99Ratio", ratio(locus.get().getDouble("p99Ms"), baseline.get().getDouble("p99Ms"))));
+              .put("p50Ratio", latencyRatio(locus.get().getDouble("p50Ms"), baseline.get().getDouble("p50Ms")))
+              .put("p99Ratio", latencyRatio(locus.get().getDouble("p99Ms"), baseline.get().getDouble("p99Ms"))));
     }
     return rows;
   }
@@ -226,6 +227,11 @@ public final class BenchReport {
 
   private static Double ratio(double a, double b) {
     return b == 0 ? null : Math.round(a / b * 1000) / 1000.0;
+  }
+
+  /** A ratio of latencies; none when either was not measured (0, as for the import CLI, which times whole runs). */
+  private static Double latencyRatio(double a, double b) {
+    return a == 0 ? null : ratio(a, b);
   }
 
   static String markdown(JsonObject meta, JsonArray figures, JsonArray comparisons, Path chart) {

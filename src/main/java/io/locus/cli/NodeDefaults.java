@@ -1,0 +1,10 @@
+package io.locus.cli;
+
+/**
+ * What the commands take from a node's configuration when no option says otherwise.
+ *
+ * @param url the node's base URL, e.g. {@code http://127.0.0.1:8080}
+ * @param key the consumer key to sign as (empty when the configuration has none)
+ * @param secret that consumer's secret
+ */
+public record NodeDefaults(String url, String key, String secret) {}
