@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,15 +33,12 @@ import picocli.CommandLine.Option;
  * snapshot). Signed as the configured consumer; exit code 0 done, 1 stopped, 2 bad arguments.
  */
 @Command(name = "export", mixinStandardHelpOptions = true, description = "Export a layer's records as NDJSON, one Feature a line; resumable.")
-public final class ExportCommand implements Callable<Integer> {
+public final class ExportCommand extends LayerCommand implements Callable<Integer> {
   /** Records a page: the most a search answers. */
   static final int MAX_PAGE = 500;
 
   /** The box that holds every point: south, west, north, east. */
   static final String WORLD = "-90,-180,90,180";
-
-  @Option(names = "--layer", required = true, description = "the layer to export")
-  String layer;
 
   @Option(names = {"--output", "-o"}, defaultValue = "-", description = "the file to write, or - for standard output (default)")
   String output;
@@ -50,25 +46,11 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--page", defaultValue = "" + MAX_PAGE, description = "records a request (default: ${DEFAULT-VALUE})")
   int page;
 
-  @Option(names = "--checkpoint", description = "the checkpoint file (default: OUTPUT.checkpoint; none for standard output)")
-  Path checkpointFile;
-
-  @Option(names = "--limit", description = "stop after this many records (a later run goes on from there)")
-  Long limit;
-
-  @Mixin final Connection connection;
-
-  @Mixin final Progress progress = new Progress();
-
-  private final PrintStream out;
-  private final PrintStream err;
   private long startedAt;
 
   /** The command with the defaults of a node's configuration; records go to {@code out} unless {@code --output}. */
   public ExportCommand(NodeDefaults defaults, PrintStream out, PrintStream err) {
-    this.connection = new Connection(defaults);
-    this.out = out;
-    this.err = err;
+    super(defaults, out, err);
   }
 
   /**
@@ -98,8 +80,7 @@ public final class ExportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     String problem = page < 1 || page > MAX_PAGE
         ? "--page must be 1 to " + MAX_PAGE
-        : limit != null && limit < 1 ? "--limit must be at least 1"
-        : connection.problem() != null ? connection.problem() : progress.problem();
+        : problem();
     if (problem != null) {
       err.println("locus export: " + problem);
       return 2;

@@ -22,7 +22,6 @@ import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -43,15 +42,12 @@ import picocli.CommandLine.Parameters;
     name = "import",
     mixinStandardHelpOptions = true,
     description = "Import a GeoJSON FeatureCollection, NDJSON (one Feature a line) or CSV file into a layer; resumable.")
-public final class ImportCommand implements Callable<Integer> {
+public final class ImportCommand extends LayerCommand implements Callable<Integer> {
   /** Records in one request: big enough to amortise a request, small enough to retry cheaply. */
   static final int DEFAULT_BATCH = 500;
 
   /** Most records in one request: the server lists at most this many rejections an answer. */
   static final int MAX_BATCH = 1_000;
-
-  @Option(names = "--layer", required = true, description = "the layer to import into (it must exist)")
-  String layer;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "the file to import, or - for standard input")
   String input;
@@ -74,31 +70,16 @@ public final class ImportCommand implements Callable<Integer> {
   @Option(names = "--in-flight", defaultValue = "4", description = "requests in flight at a time (default: ${DEFAULT-VALUE})")
   int inFlight;
 
-  @Option(names = "--checkpoint", description = "the checkpoint file (default: FILE.checkpoint; none for standard input)")
-  Path checkpointFile;
-
-  @Option(names = "--limit", description = "stop after this many records of the file (a later run resumes from there)")
-  Long limit;
-
-  @Mixin final Connection connection;
-
-  @Mixin final Progress progress = new Progress();
-
-  private final PrintStream out;
-  private final PrintStream err;
-
   /** The command with the defaults of a node's configuration, reporting to {@code out} and {@code err}. */
   public ImportCommand(NodeDefaults defaults, PrintStream out, PrintStream err) {
-    this.connection = new Connection(defaults);
-    this.out = out;
-    this.err = err;
+    super(defaults, out, err);
   }
 
   @Override
   public Integer call() throws Exception {
     String problem = batch < 1 || batch > MAX_BATCH || inFlight < 1
         ? "--batch must be 1 to " + MAX_BATCH + " and --in-flight at least 1"
-        : connection.problem() != null ? connection.problem() : progress.problem();
+        : problem();
     if (problem != null) {
       err.println("locus import: " + problem);
       return 2;
