@@ -5,6 +5,7 @@ import java.time.Duration;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Option;
 
 /** How a command shows its progress: a bar with records/s and ETA on a terminal, a line every few seconds otherwise. */
@@ -27,7 +28,8 @@ final class Progress {
         new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setUnit(" records", 1).showSpeed().startsFrom(done, Duration.ZERO);
     switch (chosen) {
       case "bar" -> builder.setUpdateIntervalMillis(250);
-      case "lines" -> builder.setUpdateIntervalMillis(5_000).setConsumer(new DelegatingProgressBarConsumer(err::println)).continuousUpdate();
+      case "lines" -> builder.setUpdateIntervalMillis(5_000).setStyle(ProgressBarStyle.ASCII)
+          .setConsumer(new DelegatingProgressBarConsumer(err::println, 100)).continuousUpdate();
       default -> builder.setConsumer(new DelegatingProgressBarConsumer(line -> {}));
     }
     return builder.build();
