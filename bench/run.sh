@@ -201,14 +201,8 @@ say "$SERVING_NOTE"
 say "warm-up (not recorded): the JIT compilers and Cassandra's caches (read-only: the layer stays as Redis and PostGIS have it)"
 # Measured on one node: a 30 s nearby mix right after loading ran at 1,030 req/s, the same mix
 # after another 30 s of k-nearest at 2,300: the compilers need about a minute of this load.
-# The first JFR recording a JVM starts deoptimizes and instruments code, and the scenario it
-# lands in pays for the recompilation: one is started and stopped around the warm-up, so that
-# the first profiled scenario (the radius mix) does not.
-jcmd "$locus_pid" JFR.start name=warmup settings=default filename="$WORK/warmup.jfr" > /dev/null
 gatling NearbySimulation "$LOCUS_URL" -Dlayer="$LAYER" -DradiiKm=0.5,1,5,10 -Dusers="$USERS" -Dduration=45 > /dev/null
-jcmd "$locus_pid" JFR.stop name=warmup > /dev/null
 gatling NearbySimulation "$LOCUS_URL" -Dlayer="$LAYER" -Dknn=true -Dusers="$USERS" -Dduration=30 > /dev/null
-gatling NearbySimulation "$LOCUS_URL" -Dlayer="$LAYER" -DradiiKm=0.5,1,5,10 -Dusers="$USERS" -Dduration=30 > /dev/null
 settle
 gatling NearbySimulation "$BASELINE_URL" -Dtarget=redis -DradiiKm=1 -Dusers="$USERS" -Dduration=5 > /dev/null
 gatling NearbySimulation "$BASELINE_URL" -Dtarget=postgis -DradiiKm=1 -Dusers="$USERS" -Dduration=5 > /dev/null

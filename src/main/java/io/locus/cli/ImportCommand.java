@@ -67,7 +67,7 @@ public final class ImportCommand extends LayerCommand implements Callable<Intege
   @Option(names = "--batch", defaultValue = "" + DEFAULT_BATCH, description = "records per request (default: ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--in-flight", defaultValue = "8", description = "requests in flight at a time (default: ${DEFAULT-VALUE})")
+  @Option(names = "--in-flight", defaultValue = "16", description = "requests in flight at a time (default: ${DEFAULT-VALUE})")
   int inFlight;
 
   /** The command with the defaults of a node's configuration, reporting to {@code out} and {@code err}. */
