@@ -6,7 +6,7 @@
 const MAX_SHOWN = 10000; // records drawn at most; a bigger layer shows its first ones
 const PAGE = 500;        // records a request (the API's largest page)
 
-const state = { key: '', secret: '', layer: null, markers: new Map(), lastSearch: null, stream: null, lastEventId: null };
+const state = { key: '', secret: '', layer: null, markers: new Map(), lastSearch: null, stream: null, following: null, lastEventId: null };
 const $ = (id) => document.getElementById(id);
 
 const map = L.map('map', { worldCopyJump: true, preferCanvas: false }).setView([20, 0], 2);
@@ -131,6 +131,7 @@ async function show(event) {
       map.fitBounds(L.featureGroup([...state.markers.values()]).getBounds().pad(0.2), { maxZoom: 14 });
     }
   } catch (failure) {
+    closeStream(); // a layer that cannot be read is not followed either
     status(failure.message, true);
   }
 }
@@ -139,15 +140,16 @@ async function show(event) {
 // a broken stream is signed afresh and resumed from the last event it delivered.
 async function openStream() {
   const layer = state.layer;
+  state.following = layer;
   const url = new URL(`/0.1/layers/${encodeURIComponent(layer)}/changes`, location.origin);
   if (state.lastEventId) {
     url.searchParams.set('lastEventId', state.lastEventId);
   }
-  const stream = new EventSource(await OAuth.signedUrl('GET', url, state.key, state.secret));
-  if (state.layer !== layer) {
-    stream.close();
-    return;
+  const signed = await OAuth.signedUrl('GET', url, state.key, state.secret);
+  if (state.following !== layer) {
+    return; // closed, or another layer chosen, while the URL was being signed
   }
+  const stream = new EventSource(signed);
   state.stream = stream;
   stream.onopen = () => ($('live').className = 'on');
   const apply = (change, event) => {
@@ -174,6 +176,7 @@ function closeStream() {
     state.stream.close();
   }
   state.stream = null;
+  state.following = null;
   state.lastEventId = null;
   $('live').className = '';
 }

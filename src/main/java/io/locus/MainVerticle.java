@@ -100,7 +100,7 @@ public final class MainVerticle extends VerticleBase {
     Future<?> feed =
         tier == null
             ? Future.succeededFuture()
-            : LayerScanner.prepare(vertx, cassandra)
+            : LayerScanner.prepare(vertx, cassandra, settings.serving().loadPartitionsPerRead(), settings.serving().loadReadsInFlight())
                 .compose(scanner -> deploy(() -> new ChangeFeedVerticle(settings.rabbitmq(), tier, scanner), 1, ThreadingModel.EVENT_LOOP));
     return feed.compose(v -> deployIf(settings, "query", () -> new QueryVerticle(cassandra, tier)))
         .compose(v -> deployIf(settings, "query", () -> new LayerVerticle(cassandra, purgeTimeoutMs)))

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * written while an export runs may appear at their old or their new position (it is not a
  * snapshot). Signed as the configured consumer; exit code 0 done, 1 stopped, 2 bad arguments.
  */
-@Command(name = "export", mixinStandardHelpOptions = true, description = "Export a layer's records as NDJSON, one Feature a line; resumable.")
+@Command(name = "export", description = "Export a layer's records as NDJSON, one Feature a line; resumable.")
 public final class ExportCommand extends LayerCommand implements Callable<Integer> {
   /** Records a page: the most a search answers. */
   static final int MAX_PAGE = 500;

@@ -40,7 +40,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "import",
-    mixinStandardHelpOptions = true,
     description = "Import a GeoJSON FeatureCollection, NDJSON (one Feature a line) or CSV file into a layer; resumable.")
 public final class ImportCommand extends LayerCommand implements Callable<Integer> {
   /** Records in one request: big enough to amortise a request, small enough to retry cheaply. */

@@ -11,6 +11,9 @@ import picocli.CommandLine.Option;
  * and where they report.
  */
 abstract class LayerCommand {
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+  boolean help;
+
   @Option(names = "--layer", required = true, description = "the layer (it must exist)")
   String layer;
 

@@ -163,6 +163,12 @@ public final class ConfigKeys {
   /** The memory budget of one node's in-memory indexes, in MiB. */
   public static final String SERVING_MAX_MEGABYTES = "maxMegabytes";
 
+  /** Partitions of a layer one read asks Cassandra for when the layer is loaded into memory. */
+  public static final String SERVING_LOAD_PARTITIONS_PER_READ = "loadPartitionsPerRead";
+
+  /** Reads of a layer being loaded into memory that are in flight at a time. */
+  public static final String SERVING_LOAD_READS_IN_FLIGHT = "loadReadsInFlight";
+
   /** Section for placing IP and street addresses, for {@code nearby/{ip}}, {@code nearby/ip} and {@code nearby/address}. */
   public static final String PLACES = "places";
 

@@ -18,6 +18,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -87,7 +88,7 @@ final class ChangeStreams {
     Request request = Request.parse(Api.param(ctx, "name"), name -> SearchHandlers.nonEmpty(ctx, name), ctx.request().getHeader("Last-Event-ID"));
     String base = api.baseUrl(ctx);
     api.layerFor(ctx, request.layer(), LayerAccess.Need.READ)
-        .onSuccess(v -> subscribe(new EventSourceSink(ctx.response(), ctx.request().connection()), request, base))
+        .onSuccess(v -> subscribe(new EventSourceSink(ctx.response(), ctx.request().version() == HttpVersion.HTTP_2 ? null : ctx.request().connection()), request, base))
         .onFailure(ctx::fail);
   }
 
@@ -204,6 +205,7 @@ final class ChangeStreams {
 
   private final class EventSourceSink implements Sink {
     private final HttpServerResponse response;
+    /** The HTTP/1.x connection the stream has to itself; null over HTTP/2, where other streams share it. */
     private final HttpConnection connection;
 
     EventSourceSink(HttpServerResponse response, HttpConnection connection) {
@@ -243,22 +245,26 @@ final class ChangeStreams {
     }
 
     /**
-     * Ends the response with the {@code close} event, then closes the connection once that is
-     * written, or after {@link #CLOSE_GRACE_MS} if the client does not read it: a client too
-     * slow to read its events would not read the end of them either.
+     * Ends the response with the {@code close} event, then closes an HTTP/1.x connection once that
+     * is written; a client that does not read it within {@link #CLOSE_GRACE_MS} (one too slow to
+     * read its events would not read the end of them either) has its stream reset. Over HTTP/2
+     * the connection carries the client's other streams and requests, so only this stream ends
+     * (a reset is an RST_STREAM there; on HTTP/1.x it closes the connection).
      */
     @Override
     public void close(String reason) {
       if (response.ended() || response.closed()) {
         return;
       }
-      long grace = vertx.setTimer(CLOSE_GRACE_MS, t -> connection.close());
+      long grace = vertx.setTimer(CLOSE_GRACE_MS, t -> response.reset());
       response
           .end("event: close\ndata: " + new JsonObject().put("code", 503).put("message", reason).encode() + "\n\n")
           .onComplete(
               written -> {
                 vertx.cancelTimer(grace);
-                connection.close();
+                if (connection != null) {
+                  connection.close();
+                }
               });
     }
 

@@ -23,16 +23,6 @@ public final class LayerScanner {
   /** Rows fetched per page. */
   static final int PAGE_SIZE = 2_000;
 
-  /**
-   * Partitions asked for in one read ({@code pcell IN ?}). Most partitions hold a few rows, so
-   * the round trips, not the rows, take the time: reading 64 at once loaded 100,000 city points
-   * in 5.3 s instead of 14 s (one partition a read, 16 in flight), and 20,000 points spread over
-   * the world in 1.2 s instead of 2.7 s.
-   */
-  static final int PARTITIONS_PER_READ = 64;
-
-  /** Reads in flight at a time. */
-  static final int PARALLEL = 8;
 
   /**
    * Times a group of partitions is read before the scan fails: a read that times out while
@@ -54,25 +44,38 @@ public final class LayerScanner {
   private final CassandraClient client;
   private final PreparedStatement layerPartitions;
   private final PreparedStatement partitions;
+  private final int partitionsPerRead;
+  private final int readsInFlight;
 
-  private LayerScanner(Vertx vertx, CassandraClient client, PreparedStatement layerPartitions, PreparedStatement partitions) {
+  private LayerScanner(
+      Vertx vertx, CassandraClient client, PreparedStatement layerPartitions, PreparedStatement partitions, int partitionsPerRead,
+      int readsInFlight) {
     this.vertx = vertx;
     this.client = client;
     this.layerPartitions = layerPartitions;
     this.partitions = partitions;
+    this.partitionsPerRead = partitionsPerRead;
+    this.readsInFlight = readsInFlight;
   }
 
-  /** A scanner reading through {@code client}, pausing between attempts with {@code vertx}'s timers. */
-  public static Future<LayerScanner> prepare(Vertx vertx, CassandraClient client) {
+  /**
+   * A scanner reading through {@code client}, pausing between attempts with {@code vertx}'s
+   * timers, {@code partitionsPerRead} partitions a read ({@code pcell IN ?}) and {@code
+   * readsInFlight} reads at a time. Most partitions hold a few rows, so the round trips, not the
+   * rows, take the time: 64 partitions a read loaded 100,000 city points in 5.3 s instead of 14 s
+   * (one partition a read, 16 in flight), and 20,000 points spread over the world in 1.2 s
+   * instead of 2.7 s (the defaults, 64 and 8, in {@code serving}).
+   */
+  public static Future<LayerScanner> prepare(Vertx vertx, CassandraClient client, int partitionsPerRead, int readsInFlight) {
     return Future.all(client.prepare(RecordCql.SELECT_PARTITIONS), client.prepare(RecordCql.SELECT_INDEX_PARTITIONS))
-        .map(prepared -> new LayerScanner(vertx, client, prepared.resultAt(0), prepared.resultAt(1)));
+        .map(prepared -> new LayerScanner(vertx, client, prepared.resultAt(0), prepared.resultAt(1), partitionsPerRead, readsInFlight));
   }
 
   /**
    * Feeds every row of {@code layer} to {@code sink} on the caller's context; completes with
    * true once all were read, false when the sink stopped the scan; fails when a group of
    * partitions could not be read in {@link #ATTEMPTS} attempts. Up to
-   * {@link #PARALLEL} groups of partitions are read at a time; each page is asked for from the callback of
+   * {@code readsInFlight} groups of partitions are read at a time; each page is asked for from the callback of
    * the one before, so a layer of thousands of partitions builds no chain of nested futures.
    */
   public Future<Boolean> scan(String layer, Sink sink) {
@@ -84,10 +87,10 @@ public final class LayerScanner {
     return done.future();
   }
 
-  private static List<List<Long>> groups(List<Long> cells) {
+  private List<List<Long>> groups(List<Long> cells) {
     List<List<Long>> groups = new ArrayList<>();
-    for (int from = 0; from < cells.size(); from += PARTITIONS_PER_READ) {
-      groups.add(cells.subList(from, Math.min(cells.size(), from + PARTITIONS_PER_READ)));
+    for (int from = 0; from < cells.size(); from += partitionsPerRead) {
+      groups.add(cells.subList(from, Math.min(cells.size(), from + partitionsPerRead)));
     }
     return groups;
   }
@@ -112,7 +115,7 @@ public final class LayerScanner {
       if (groups.isEmpty()) {
         done.tryComplete(true);
       }
-      while (reading < PARALLEL && next < groups.size()) {
+      while (reading < readsInFlight && next < groups.size()) {
         readPartitions(groups.get(next++));
       }
     }
