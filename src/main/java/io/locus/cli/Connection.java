@@ -32,7 +32,13 @@ final class Connection {
   int retries;
 
   private final NodeDefaults defaults;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1: a cleartext request would otherwise try an upgrade to HTTP/2 (h2c), which proxies
+   * and servers handle unevenly (one such upgraded request here got no answer at all); the
+   * batches in flight each take a connection of their own instead.
+   */
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   Connection(NodeDefaults defaults) {
     this.defaults = defaults;
