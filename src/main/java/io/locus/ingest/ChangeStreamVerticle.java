@@ -10,9 +10,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
-import io.vertx.rabbitmq.RabbitMQConsumer;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * stream of changes ({@link QueueTopology#changeStream}) from its tail and publishes each change
  * on the node's event bus to the subscribers of its layer ({@link Addresses#changesOf}), with its
  * stream offset; and it replays a layer's changes from an offset for a subscriber resuming with
- * {@code Last-Event-ID} ({@link Addresses#CHANGES_REPLAY}), through a consumer of its own that
- * starts at that offset. Offsets are the broker's, so a client may resume on any node.
+ * {@code Last-Event-ID} ({@link Addresses#CHANGES_REPLAY}), through a consumer that starts at
+ * that offset, on a connection of the replay's own which is closed when the replay is done.
+ * Closing the connection, not cancelling the consumer, ends a replay: a stream consumer cancelled
+ * while the stream is busy may still be sent a delivery after the broker confirmed the cancel,
+ * which the RabbitMQ client takes for a protocol error that closes the whole connection (the
+ * live tail's with it). Offsets are the broker's, so a client may resume on any node.
  *
  * <p>When the connection to the broker is lost, changes may be missed, so every subscriber is
  * told ({@link Addresses#CHANGES_INTERRUPTED}) and closes its stream; clients resume from their
@@ -40,8 +44,8 @@ public final class ChangeStreamVerticle extends VerticleBase {
 
   private final RabbitSettings settings;
   private final QueueTopology topology;
-  /** Replays by the address they deliver to; null while a replay's consumer is starting. */
-  private final Map<String, RabbitMQConsumer> replays = new HashMap<>();
+  /** Replays under way, by the address they deliver to. */
+  private final Map<String, Replay> replays = new HashMap<>();
   private RabbitMQClient client;
   private boolean connecting;
   private boolean stopping;
@@ -65,6 +69,7 @@ public final class ChangeStreamVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    List.copyOf(replays.keySet()).forEach(this::cancel);
     return client == null ? Future.succeededFuture() : client.stop();
   }
 
@@ -120,58 +125,88 @@ public final class ChangeStreamVerticle extends VerticleBase {
    * cancelled as soon as it has started.
    */
   private void replay(Message<ReplayRequest> request) {
-    ReplayRequest replay = request.body();
+    ReplayRequest asked = request.body();
     long until = lastOffset;
     if (client == null || !client.isConnected()) {
       request.fail(503, "the change stream is reconnecting to the broker");
       return;
     }
-    if (until >= 0 && replay.from() > until) {
+    if (until >= 0 && asked.from() > until) {
       request.reply(until); // nothing to replay: everything after the resume point comes live
       return;
     }
-    RabbitMQClient connection = client;
-    replays.put(replay.deliverTo(), null);
-    connection
-        .basicConsumer(topology.changeStream(), from(replay.from()))
+    Replay replay = new Replay(asked, until);
+    replays.put(asked.deliverTo(), replay);
+    BrokerConnection.openOnce(
+            vertx,
+            context,
+            settings,
+            connection ->
+                connection
+                    .basicQos(PREFETCH)
+                    .compose(v -> connection.basicConsumer(topology.changeStream(), from(asked.from())))
+                    .map(
+                        consumer -> {
+                          consumer.handler(message -> replay.deliver(connection, message));
+                          return null;
+                        }))
         .onSuccess(
-            consumer -> {
-              if (!replays.containsKey(replay.deliverTo())) {
-                consumer.cancel();
-                return;
+            connection -> {
+              replay.connection = connection;
+              if (replay.done) {
+                connection.stop(); // cancelled, or caught up, while it was connecting
               }
-              replays.put(replay.deliverTo(), consumer);
-              consumer.handler(message -> replayed(connection, consumer, replay, until, message));
               request.reply(until);
             })
         .onFailure(
             cause -> {
-              replays.remove(replay.deliverTo());
-              request.fail(503, "could not replay the changes of " + replay.layer() + ": " + cause.getMessage());
+              replays.remove(asked.deliverTo());
+              request.fail(503, "could not replay the changes of " + asked.layer() + ": " + cause.getMessage());
             });
   }
 
-  private void replayed(RabbitMQClient connection, RabbitMQConsumer consumer, ReplayRequest replay, long until, RabbitMQMessage message) {
-    connection.basicAck(message.envelope().getDeliveryTag(), false);
-    long offset = offset(message);
-    if (consumer.isCancelled() || offset < replay.from()) {
-      return;
-    }
-    ChangeEvent change = change(message);
-    if (change != null && change.kind() != ChangeEvent.Kind.PURGE && change.layer().equals(replay.layer())) {
-      vertx.eventBus().send(replay.deliverTo(), new StreamedChange(offset, change), LOCAL);
-    }
-    if (until >= 0 && offset >= until) {
-      vertx.eventBus().send(replay.deliverTo(), StreamedChange.caughtUp(offset), LOCAL);
-      cancel(replay.deliverTo());
+  /** Ends the replay to {@code deliverTo}, started or starting. */
+  private void cancel(String deliverTo) {
+    Replay replay = replays.remove(deliverTo);
+    if (replay != null) {
+      replay.end();
     }
   }
 
-  /** Cancels the replay to {@code deliverTo}, started or starting. */
-  private void cancel(String deliverTo) {
-    RabbitMQConsumer consumer = replays.remove(deliverTo);
-    if (consumer != null && !consumer.isCancelled()) {
-      consumer.cancel();
+  /** One subscriber's replay: the changes of its layer from its resume point up to the live tail's offset when it asked. */
+  private final class Replay {
+    private final ReplayRequest asked;
+    private final long until;
+    private RabbitMQClient connection;
+    private boolean done;
+
+    Replay(ReplayRequest asked, long until) {
+      this.asked = asked;
+      this.until = until;
+    }
+
+    void deliver(RabbitMQClient from, RabbitMQMessage message) {
+      from.basicAck(message.envelope().getDeliveryTag(), false);
+      long offset = offset(message);
+      if (done || offset < asked.from()) {
+        return;
+      }
+      ChangeEvent change = change(message);
+      if (change != null && change.kind() != ChangeEvent.Kind.PURGE && change.layer().equals(asked.layer())) {
+        vertx.eventBus().send(asked.deliverTo(), new StreamedChange(offset, change), LOCAL);
+      }
+      if (until >= 0 && offset >= until) {
+        vertx.eventBus().send(asked.deliverTo(), StreamedChange.caughtUp(offset), LOCAL);
+        cancel(asked.deliverTo());
+      }
+    }
+
+    /** Stops delivering and closes the replay's connection (once it has one). */
+    void end() {
+      done = true;
+      if (connection != null) {
+        connection.stop();
+      }
     }
   }
 
@@ -182,7 +217,7 @@ public final class ChangeStreamVerticle extends VerticleBase {
     }
     LOG.warn("change stream lost its broker connection: subscribers are closed and resume from their last event");
     vertx.eventBus().publish(Addresses.CHANGES_INTERRUPTED, "the change stream lost its broker connection: resume from the last event", LOCAL);
-    replays.clear();
+    List.copyOf(replays.keySet()).forEach(this::cancel);
     RabbitMQClient lost = client;
     client = null;
     lost.stop().onComplete(stopped -> reconnect());
