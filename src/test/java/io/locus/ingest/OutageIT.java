@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,27 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Outages of RabbitMQ and Cassandra")
 class OutageIT {
   @RegisterExtension static final RunningNode NODE = new RunningNode();
+
+  /** A layer whose only use is to see the node take writes again. */
+  private static String probeLayer;
+
+  @BeforeAll
+  static void probeLayer() {
+    probeLayer = NODE.http().newLayer("it.out.probe.");
+  }
+
+  /**
+   * Each test starts from a node that has recovered from the outage before it: ready, and
+   * taking writes (a test ends as soon as its own checks pass, while the node may still be
+   * reconnecting its publisher to the broker the test restarted).
+   */
+  @BeforeEach
+  void recovered() {
+    Eventually.await(Duration.ofSeconds(90), () -> NODE.http().unsigned().get("/health/ready").status(), status -> status == 200,
+        Duration.ofMillis(250));
+    Eventually.await(Duration.ofSeconds(60), () -> NODE.http().put("/0.1/records/" + probeLayer + "/probe", feature(0, 0)).status(),
+        status -> status == 202, Duration.ofMillis(250));
+  }
 
   private static String feature(int lon, int lat) {
     return "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[" + lon + "," + lat + "]}}";
