@@ -177,7 +177,7 @@ public final class ImportCommand extends LayerCommand implements Callable<Intege
         long read = 0;
         RecordSource.Numbered next;
         while (failure == null && (next = source.next()) != null) {
-          if (next.number() <= checkpoint.done()) {
+          if (next.number() <= startedFrom.done()) {
             continue; // imported by an earlier run
           }
           if (limit != null && read >= limit) {
