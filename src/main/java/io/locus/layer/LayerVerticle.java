@@ -104,6 +104,11 @@ public final class LayerVerticle extends VerticleBase {
                     : store.get(layer.getString("name")).compose(winner -> update(winner, layer)));
   }
 
+  /**
+   * Updates {@code existing} (as read just before) with {@code layer}'s settings. The update is
+   * conditional on the owner: when it finds the layer deleted or taken meanwhile, it starts over
+   * from what the table holds now.
+   */
   private Future<Void> update(JsonObject existing, JsonObject layer) {
     if (existing == null) {
       return create(layer);
@@ -112,7 +117,13 @@ public final class LayerVerticle extends VerticleBase {
       return Future.failedFuture(Failure.conflict("layer name is taken by another consumer"));
     }
     layer.put("created", existing.getLong("created"));
-    return store.update(layer);
+    return store
+        .update(layer)
+        .compose(
+            applied ->
+                applied
+                    ? Future.succeededFuture()
+                    : store.get(layer.getString("name")).compose(now -> update(now, layer)));
   }
 
   private Future<JsonObject> delete(String name, String consumer) {
@@ -125,8 +136,13 @@ public final class LayerVerticle extends VerticleBase {
               recent.forget(name);
               return store
                   .delete(existing)
-                  .compose(v -> vertx.eventBus().request(Addresses.PUBLISH, purge, new DeliveryOptions().setSendTimeout(purgeTimeoutMs)))
-                  .recover(cause -> store.update(existing).transform(restored -> Future.failedFuture(cause)));
+                  .compose(
+                      deleted ->
+                          deleted
+                              ? vertx.eventBus()
+                                  .request(Addresses.PUBLISH, purge, new DeliveryOptions().setSendTimeout(purgeTimeoutMs))
+                                  .recover(cause -> store.create(existing).transform(restored -> Future.failedFuture(cause)))
+                              : Future.failedFuture(Failure.notFound("layer not found")));
             })
         .map(v -> new JsonObject().put("status", "Deleted"));
   }

@@ -1,7 +1,5 @@
 package io.locus.store;
 
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -16,6 +14,13 @@ import java.util.Objects;
 /**
  * The {@code layers} table (one row per layer, in the JSON shape of the API plus its {@code
  * owner}) and {@code layers_by_owner} (each consumer's layer names, for listing).
+ *
+ * <p>Every write to {@code layers} is a lightweight transaction. A layer is created by one (so
+ * two consumers racing for a name cannot both win), and Cassandra orders a plain write after a
+ * lightweight transaction on the same row by comparing the client's clock with the Paxos ballot
+ * of the coordinator: a plain write made right after the creation could lose to it and vanish.
+ * Conditional updates and deletes are ordered by their ballots, and they also check the owner
+ * in the same step. {@code layers_by_owner} only takes plain writes.
  */
 public final class LayerStore {
   /** The layer field naming the consumer that owns it; never sent to clients. */
@@ -50,30 +55,44 @@ public final class LayerStore {
         .execute(bind(statements.create(), layer))
         .compose(
             rows ->
+                rows.wasApplied() ? listed(layer).map(true) : Future.succeededFuture(false));
+  }
+
+  /**
+   * Replaces the settings of an existing layer of the same owner; false (nothing written) when
+   * the layer is gone or belongs to another consumer.
+   */
+  public Future<Boolean> update(JsonObject layer) {
+    BoundStatement update =
+        statements
+            .update()
+            .bind(
+                layer.getString("title"),
+                layer.getString("description"),
+                layer.getBoolean("public"),
+                layer.getJsonArray("callback_urls").getList(),
+                layer.getLong("created"),
+                layer.getLong("updated"),
+                layer.getString("name"),
+                layer.getString(OWNER));
+    return client
+        .execute(update)
+        .compose(rows -> rows.wasApplied() ? listed(layer).map(true) : Future.succeededFuture(false));
+  }
+
+  /** Deletes the layer if {@code layer}'s owner still owns it; false when it was gone already. */
+  public Future<Boolean> delete(JsonObject layer) {
+    return client
+        .execute(statements.delete().bind(layer.getString("name"), layer.getString(OWNER)))
+        .compose(
+            rows ->
                 rows.wasApplied()
-                    ? client.execute(statements.list().bind(layer.getString(OWNER), layer.getString("name"))).map(true)
+                    ? client.execute(statements.unlist().bind(layer.getString(OWNER), layer.getString("name"))).map(true)
                     : Future.succeededFuture(false));
   }
 
-  /** Replaces an existing layer's settings (same name, same owner), or puts a deleted one back. */
-  public Future<Void> update(JsonObject layer) {
-    return client
-        .execute(
-            BatchStatement.newInstance(
-                BatchType.LOGGED,
-                bind(statements.upsert(), layer),
-                statements.list().bind(layer.getString(OWNER), layer.getString("name"))))
-        .mapEmpty();
-  }
-
-  public Future<Void> delete(JsonObject layer) {
-    return client
-        .execute(
-            BatchStatement.newInstance(
-                BatchType.LOGGED,
-                statements.delete().bind(layer.getString("name")),
-                statements.unlist().bind(layer.getString(OWNER), layer.getString("name"))))
-        .mapEmpty();
+  private Future<Void> listed(JsonObject layer) {
+    return client.execute(statements.list().bind(layer.getString(OWNER), layer.getString("name"))).mapEmpty();
   }
 
   /** Up to {@code limit} of the owner's layers, by name, after {@code after} (null: from the start). */
@@ -101,18 +120,17 @@ public final class LayerStore {
         .executeWithFullFetch(statements.all().bind())
         .compose(
             rows -> {
-              List<Future<?>> adopted = new ArrayList<>();
+              List<Future<Boolean>> adopted = new ArrayList<>();
               rows.stream()
                   .filter(row -> row.isNull("owner"))
+                  .map(row -> new JsonObject().put("name", row.getString("name")).put(OWNER, owner))
                   .forEach(
-                      row ->
+                      layer ->
                           adopted.add(
-                              client.execute(
-                                  BatchStatement.newInstance(
-                                      BatchType.LOGGED,
-                                      statements.adopt().bind(owner, row.getString("name")),
-                                      statements.list().bind(owner, row.getString("name"))))));
-              return Future.all(adopted).map(all -> adopted.size());
+                              client
+                                  .execute(statements.adopt().bind(owner, layer.getString("name")))
+                                  .compose(applied -> applied.wasApplied() ? listed(layer).map(true) : Future.succeededFuture(false))));
+              return Future.all(adopted).map(all -> (int) adopted.stream().filter(Future::result).count());
             });
   }
 
@@ -148,7 +166,7 @@ public final class LayerStore {
   private record Statements(
       PreparedStatement select,
       PreparedStatement create,
-      PreparedStatement upsert,
+      PreparedStatement update,
       PreparedStatement delete,
       PreparedStatement list,
       PreparedStatement unlist,
@@ -160,8 +178,11 @@ public final class LayerStore {
       Future<PreparedStatement> select = client.prepare("SELECT " + COLUMNS + " FROM layers WHERE name = ?");
       Future<PreparedStatement> create =
           client.prepare("INSERT INTO layers (" + COLUMNS + ")" + VALUES + " IF NOT EXISTS");
-      Future<PreparedStatement> upsert = client.prepare("INSERT INTO layers (" + COLUMNS + ")" + VALUES);
-      Future<PreparedStatement> delete = client.prepare("DELETE FROM layers WHERE name = ?");
+      Future<PreparedStatement> update =
+          client.prepare(
+              "UPDATE layers SET title = ?, description = ?, public = ?, callback_urls = ?, created = ?, updated = ?"
+                  + " WHERE name = ? IF owner = ?");
+      Future<PreparedStatement> delete = client.prepare("DELETE FROM layers WHERE name = ? IF owner = ?");
       Future<PreparedStatement> list = client.prepare("INSERT INTO layers_by_owner (owner, name) VALUES (?, ?)");
       Future<PreparedStatement> unlist =
           client.prepare("DELETE FROM layers_by_owner WHERE owner = ? AND name = ?");
@@ -170,12 +191,12 @@ public final class LayerStore {
       Future<PreparedStatement> nextPage =
           client.prepare("SELECT name FROM layers_by_owner WHERE owner = ? AND name > ? LIMIT ?");
       Future<PreparedStatement> all = client.prepare("SELECT name, owner FROM layers");
-      Future<PreparedStatement> adopt = client.prepare("UPDATE layers SET owner = ? WHERE name = ?");
-      return Future.all(List.of(select, create, upsert, delete, list, unlist, firstPage, nextPage, all, adopt))
+      Future<PreparedStatement> adopt = client.prepare("UPDATE layers SET owner = ? WHERE name = ? IF owner = null");
+      return Future.all(List.of(select, create, update, delete, list, unlist, firstPage, nextPage, all, adopt))
           .map(
               prepared ->
                   new Statements(
-                      select.result(), create.result(), upsert.result(), delete.result(), list.result(),
+                      select.result(), create.result(), update.result(), delete.result(), list.result(),
                       unlist.result(), firstPage.result(), nextPage.result(), all.result(), adopt.result()));
     }
   }
