@@ -14,16 +14,18 @@ import io.vertx.core.json.JsonObject;
  *
  * <pre>{"v":1,"kind":"upsert","layer":"parks","id":"p1","ts":1764172800000000,"shard":3,
  *  "state":{"lat":37.7749,"lon":-122.433287165,"coordinates":"[-122.433287165,37.7749]",
- *           "created":1764172800,"properties":"{\"name\":\"Alamo Square\"}"},
+ *           "created":1764172800,"properties":"{\"name\":\"Alamo Square\"}","expires":1764176400},
  *  "previous":{"lat":37.7,"lon":-122.4}}</pre>
  *
  * <ul>
  *   <li>{@code kind}: {@code upsert} (the record's new state), {@code delete} (the record is
- *       gone), {@code purge} (the layer was deleted: every record of it with {@code ts} at or
- *       before this one is gone; one event per shard);
+ *       gone), {@code expire} (the record is gone: its {@code expires} came), {@code purge} (the
+ *       layer was deleted: every record of it with {@code ts} at or before this one is gone; one
+ *       event per shard);
  *   <li>{@code ts}: the write timestamp in microseconds, the one Cassandra holds;
  *   <li>{@code shard}: the write queue the operation came through, also the routing key;
- *   <li>{@code state}: for an upsert, the exact coordinates text and properties JSON as stored;
+ *   <li>{@code state}: for an upsert, the exact coordinates text and properties JSON as stored,
+ *       and {@code expires} (epoch seconds) when the record expires;
  *   <li>{@code previous}: the position before this write, when there was one (absent for a
  *       first write and for purges).
  * </ul>
@@ -40,6 +42,7 @@ public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard
   public enum Kind {
     UPSERT,
     DELETE,
+    EXPIRE,
     PURGE;
 
     /** The kind as the wire and the change stream's {@code event} field name it. */
@@ -48,8 +51,8 @@ public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard
     }
   }
 
-  /** A record's state after an upsert. */
-  public record State(double lat, double lon, String coordinates, long created, String properties) {}
+  /** A record's state after an upsert; {@code expires} is 0 for a record that never expires. */
+  public record State(double lat, double lon, String coordinates, long created, String properties, long expires) {}
 
   /** A position a record had. */
   public record Position(double lat, double lon) {}
@@ -62,6 +65,11 @@ public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard
   /** The deletion of {@code id}. */
   public static ChangeEvent delete(String layer, String id, long ts, int shard, Position previous) {
     return new ChangeEvent(Kind.DELETE, layer, id, ts, shard, null, previous);
+  }
+
+  /** The expiry of {@code id}, which was at {@code previous}. */
+  public static ChangeEvent expire(String layer, String id, long ts, int shard, Position previous) {
+    return new ChangeEvent(Kind.EXPIRE, layer, id, ts, shard, null, previous);
   }
 
   /** The purge of {@code layer}'s records in {@code shard}. */
@@ -77,14 +85,17 @@ public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard
       json.put("id", id);
     }
     if (state != null) {
-      json.put(
-          "state",
+      JsonObject stateJson =
           new JsonObject()
               .put("lat", state.lat())
               .put("lon", state.lon())
               .put("coordinates", state.coordinates())
               .put("created", state.created())
-              .put("properties", state.properties()));
+              .put("properties", state.properties());
+      if (state.expires() > 0) {
+        stateJson.put("expires", state.expires());
+      }
+      json.put("state", stateJson);
     }
     if (previous != null) {
       json.put("previous", new JsonObject().put("lat", previous.lat()).put("lon", previous.lon()));
@@ -116,7 +127,8 @@ public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard
                       state.getDouble("lon"),
                       state.getString("coordinates"),
                       state.getLong("created"),
-                      state.getString("properties")),
+                      state.getString("properties"),
+                      state.getLong("expires", 0L)),
               previous == null ? null : new Position(previous.getDouble("lat"), previous.getDouble("lon")));
       if (event.layer() == null
           || (kind != Kind.PURGE && event.id() == null)

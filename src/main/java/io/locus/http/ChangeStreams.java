@@ -419,7 +419,7 @@ final class ChangeStreams {
         ChangeEvent.State state = change.state();
         json.appendBuffer(
             new FeatureJson.Features(change.layer(), base)
-                .add(change.id(), state.coordinates(), state.created(), state.properties(), Double.NaN)
+                .add(change.id(), state.coordinates(), state.created(), state.properties(), state.expires(), Double.NaN)
                 .single());
       }
       json.appendString(",\"previous\":");

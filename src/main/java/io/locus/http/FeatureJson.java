@@ -2,12 +2,14 @@ package io.locus.http;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.locus.record.ExactJson;
+import io.locus.store.IndexReader;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Renders stored records in SimpleGeo's wire format: a GeoJSON Feature with {@code created},
+ * Renders stored records in SimpleGeo's wire format: a GeoJSON Feature with {@code created}
+ * (and {@code expires} when the record expires),
  * the layer inside {@code properties}, and {@code selfLink}/{@code layerLink} built on the
  * request's base URL. Coordinates go out with exactly the digits they came in with.
  *
@@ -32,17 +34,25 @@ final class FeatureJson {
       this.baseUrl = baseUrl;
     }
 
+    /** Adds a record of the index, with its {@code distance} in metres unless that is NaN. */
+    Features add(IndexReader.Entry entry, double distance) {
+      return add(entry.id(), entry.coordinates(), entry.created(), entry.properties(), entry.expires(), distance);
+    }
+
     /**
      * Adds a stored record (its coordinates {@code [lon,lat]} and properties as stored JSON
-     * text), with its {@code distance} in metres unless that is NaN.
+     * text, its {@code expires} unless 0), with its {@code distance} in metres unless that is NaN.
      */
-    Features add(String id, String coordinates, long created, String properties, double distance) {
+    Features add(String id, String coordinates, long created, String properties, long expires, double distance) {
       if (count++ > 0) {
         features.appendByte((byte) ',');
       }
       features.appendString("{\"type\":\"Feature\",\"id\":");
       quoted(features, id);
       features.appendString(",\"created\":").appendString(Long.toString(created));
+      if (expires > 0) {
+        features.appendString(",\"expires\":").appendString(Long.toString(expires));
+      }
       features.appendString(",\"geometry\":{\"type\":\"Point\",\"coordinates\":").appendString(coordinates);
       features.appendString("},\"properties\":").appendString(properties.substring(0, properties.length() - 1));
       features.appendString(properties.length() > 2 ? ",\"layer\":" : "\"layer\":");
@@ -64,7 +74,7 @@ final class FeatureJson {
       Double distance = row.getDouble("distance");
       return add(
           row.getString("id"), row.getString("coordinates"), row.getLong("created"), row.getString("properties"),
-          distance == null ? Double.NaN : distance);
+          row.getLong("expires", 0L), distance == null ? Double.NaN : distance);
     }
 
     boolean isEmpty() {

@@ -106,7 +106,7 @@ final class RecordHandlers {
                   FeatureJson.Features features = new FeatureJson.Features(layer, base);
                   List<IndexReader.Entry> inMemory = local.get(layer, ids);
                   if (inMemory != null) {
-                    inMemory.forEach(e -> features.add(e.id(), e.coordinates(), e.created(), e.properties(), Double.NaN));
+                    inMemory.forEach(e -> features.add(e, Double.NaN));
                     return Future.succeededFuture(features);
                   }
                   return api.askRead(ctx, RecordReads.GET, new RecordReads.Get(layer, ids))

@@ -148,7 +148,7 @@ final class SearchHandlers {
                     FeatureJson.Features features = new FeatureJson.Features(layer, base);
                     for (SpatialSearch.Hit hit : page.hits()) {
                       IndexReader.Entry entry = hit.entry();
-                      features.add(entry.id(), entry.coordinates(), entry.created(), entry.properties(), hit.distance());
+                      features.add(entry, hit.distance());
                     }
                     return Future.succeededFuture(features.page(page.nextCursor(), query == null ? null : query.result()));
                   }

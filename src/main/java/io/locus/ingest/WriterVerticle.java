@@ -1,6 +1,7 @@
 package io.locus.ingest;
 
 import io.locus.ops.OpsSettings;
+import io.locus.store.ExpirySchedule;
 import io.locus.store.LayerStore;
 import io.locus.store.RecordWriter;
 import io.vertx.cassandra.CassandraClient;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * goes away. A {@link ShardBalancer} spreads the active consumers over the writers, so that
  * adding writers (up to the number of shards) adds throughput.
  *
+ * <p>It also sweeps the expiry schedule of the shards it prefers ({@link ExpirySweeper}), sending
+ * each record's expiry through its shard queue.
+ *
  * <p>On stop it cancels its consumers (the broker hands the queues to another writer), finishes
  * the deliveries it holds, up to the shutdown deadline, and requeues (nacks) any that cannot
  * finish in time ({@link WriterDrain}), so that no delivery is left unsettled.
@@ -44,6 +48,7 @@ public final class WriterVerticle extends VerticleBase {
   private volatile Deliveries deliveries;
   private volatile ShardConsumers consumers;
   private ShardBalancer balancer;
+  private ExpirySweeper sweeper;
 
   /** A writer with the node's broker and operational settings, writing through {@code cassandra}. */
   public WriterVerticle(RabbitSettings settings, CassandraClient cassandra, OpsSettings ops) {
@@ -56,16 +61,26 @@ public final class WriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     changes = new ConfirmedPublisher(vertx, settings.confirmTimeoutMs());
-    return Future.all(RecordWriter.prepare(cassandra), LayerStore.prepare(cassandra))
+    return Future.all(RecordWriter.prepare(cassandra), LayerStore.prepare(cassandra), ExpirySchedule.prepare(cassandra))
         .compose(
-            prepared ->
-                BrokerConnection.open(vertx, context, settings, this::retireOldChannel, this::onConnected)
-                    .compose(connected -> consume(connected, prepared.resultAt(0), prepared.resultAt(1))))
+            prepared -> {
+              sweeper = new ExpirySweeper(vertx, prepared.resultAt(2), changes, topology);
+              return BrokerConnection.open(vertx, context, settings, this::retireOldChannel, this::onConnected)
+                  .compose(connected -> consume(connected, prepared.resultAt(0), prepared.resultAt(1)));
+            })
         .onSuccess(
             v -> {
               balancer =
-                  new ShardBalancer(vertx, UUID.randomUUID().toString(), settings.shards(), consumers::prefer);
+                  new ShardBalancer(
+                      vertx,
+                      UUID.randomUUID().toString(),
+                      settings.shards(),
+                      preferred -> {
+                        consumers.prefer(preferred);
+                        sweeper.shards(preferred);
+                      });
               balancer.start();
+              sweeper.start();
             });
   }
 
@@ -94,6 +109,9 @@ public final class WriterVerticle extends VerticleBase {
     }
     if (balancer != null) {
       cancelled.add(balancer.stop());
+    }
+    if (sweeper != null) {
+      sweeper.stop();
     }
     return Future.join(cancelled)
         .transform(v -> drain.drain(vertx, () -> deliveries == null ? 0 : deliveries.held(), ops.shutdownDeadlineMs()))

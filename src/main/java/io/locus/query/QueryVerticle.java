@@ -63,12 +63,7 @@ public final class QueryVerticle extends VerticleBase {
     if (inMemory != null) {
       JsonArray found = new JsonArray();
       for (IndexReader.Entry entry : inMemory) {
-        found.add(
-            new JsonObject()
-                .put("id", entry.id())
-                .put("coordinates", entry.coordinates())
-                .put("created", entry.created())
-                .put("properties", entry.properties()));
+        found.add(entry.toRow());
       }
       return Future.succeededFuture(new JsonObject().put("records", found));
     }

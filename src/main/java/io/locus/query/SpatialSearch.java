@@ -68,13 +68,7 @@ public final class SpatialSearch {
       JsonArray records = new JsonArray();
       for (Hit hit : hits) {
         IndexReader.Entry entry = hit.entry();
-        records.add(
-            new JsonObject()
-                .put("id", entry.id())
-                .put("coordinates", entry.coordinates())
-                .put("created", entry.created())
-                .put("properties", entry.properties())
-                .put("distance", hit.distance()));
+        records.add(entry.toRow().put("distance", hit.distance()));
       }
       return records;
     }

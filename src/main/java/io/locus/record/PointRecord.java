@@ -8,15 +8,18 @@ import java.math.BigDecimal;
 /**
  * A validated record write: a point in a layer, with its creation time and properties. Built
  * from a GeoJSON Feature as SimpleGeo clients send it: coordinates {@code [lon, lat]} as numbers
- * or numeric strings, {@code created} in epoch seconds (optional), {@code properties} optional.
+ * or numeric strings, {@code created} in epoch seconds (optional), {@code properties} optional,
+ * and SimpleGeo's top-level {@code expires} (optional): the epoch second from which the record
+ * is gone, absent or 0 for never.
  *
  * @param lat latitude exactly as sent
  * @param lon longitude exactly as sent
  * @param created epoch seconds
  * @param properties the properties object, kept as given
+ * @param expires epoch seconds from which the record is gone, 0 for never
  */
 public record PointRecord(
-    String layer, String id, BigDecimal lat, BigDecimal lon, long created, JsonObject properties) {
+    String layer, String id, BigDecimal lat, BigDecimal lon, long created, JsonObject properties, long expires) {
 
   private static final BigDecimal MAX_LAT = BigDecimal.valueOf(90);
   private static final BigDecimal MAX_LON = BigDecimal.valueOf(180);
@@ -63,7 +66,8 @@ public record PointRecord(
     }
     JsonObject props = properties == null ? new JsonObject() : ((JsonObject) properties).copy();
     props.remove("layer");
-    return new PointRecord(Names.layer(layer), id, lat, lon, created, props);
+    long expires = expires(feature.getValue("expires"), nowSeconds);
+    return new PointRecord(Names.layer(layer), id, lat, lon, created, props, expires);
   }
 
   /**
@@ -122,6 +126,22 @@ public record PointRecord(
     BigDecimal seconds = number("created", value);
     if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(MAX_CREATED)) > 0) {
       throw Failure.badRequest("created must be epoch seconds between 0 and " + MAX_CREATED);
+    }
+    return seconds.longValue();
+  }
+
+  /** {@code expires}: absent or 0 for never, else a whole epoch second after {@code nowSeconds}. */
+  private static long expires(Object value, long nowSeconds) {
+    if (value == null) {
+      return 0;
+    }
+    BigDecimal seconds = number("expires", value);
+    if (seconds.signum() == 0) {
+      return 0;
+    }
+    if (seconds.compareTo(BigDecimal.valueOf(nowSeconds)) <= 0 || seconds.compareTo(BigDecimal.valueOf(MAX_CREATED)) > 0) {
+      throw Failure.badRequest(
+          "expires must be epoch seconds after now (" + nowSeconds + ") and at most " + MAX_CREATED + ", or 0 for never");
     }
     return seconds.longValue();
   }

@@ -25,7 +25,7 @@ public final class WriteBatchCodec implements MessageCodec<WriteBatch, WriteBatc
       buffer.appendLong(op.ts());
       if (op.upsert() != null) {
         WriteOp.Upsert state = op.upsert();
-        buffer.appendDouble(state.lat()).appendDouble(state.lon()).appendLong(state.created());
+        buffer.appendDouble(state.lat()).appendDouble(state.lon()).appendLong(state.created()).appendLong(state.expires());
         text(buffer, state.coordinates());
         text(buffer, state.properties());
       }
@@ -45,12 +45,13 @@ public final class WriteBatchCodec implements MessageCodec<WriteBatch, WriteBatc
       long ts = buffer.getLong(at[0]);
       at[0] += 8;
       WriteOp.Upsert state = null;
-      if (kind == WriteOp.Kind.UPSERT) {
+      if (kind == WriteOp.Kind.UPSERT || kind == WriteOp.Kind.EXPIRE) {
         double lat = buffer.getDouble(at[0]);
         double lon = buffer.getDouble(at[0] + 8);
         long created = buffer.getLong(at[0] + 16);
-        at[0] += 24;
-        state = new WriteOp.Upsert(lat, lon, text(buffer, at), created, text(buffer, at));
+        long expires = buffer.getLong(at[0] + 24);
+        at[0] += 32;
+        state = new WriteOp.Upsert(lat, lon, text(buffer, at), created, text(buffer, at), expires);
       }
       ops.add(new WriteOp(kind, layer, id.isEmpty() ? null : id, ts, state));
     }

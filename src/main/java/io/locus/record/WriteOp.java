@@ -20,7 +20,7 @@ import io.vertx.core.json.JsonObject;
  * @param layer the layer
  * @param id the record id ({@code null} for a layer purge)
  * @param ts write timestamp in microseconds
- * @param upsert the new state, for {@link Kind#UPSERT} only
+ * @param upsert the new state, for {@link Kind#UPSERT}; for {@link Kind#EXPIRE} the state that expires
  */
 public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert) {
 
@@ -29,7 +29,12 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
     UPSERT("upsert"),
     DELETE("delete"),
     /** Remove every record of a deleted layer; sent to every shard queue. */
-    PURGE_LAYER("purge-layer");
+    PURGE_LAYER("purge-layer"),
+    /**
+     * The state written at {@code ts} reached its {@code expires}: remove the record if that is
+     * still its state. Sent by the writer that sweeps the shard's expiry schedule.
+     */
+    EXPIRE("expire");
 
     final String wire;
 
@@ -47,8 +52,11 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
     }
   }
 
-  /** The state an upsert writes. {@code coordinates} is the exact JSON text {@code [lon,lat]}. */
-  public record Upsert(double lat, double lon, String coordinates, long created, String properties) {}
+  /**
+   * The state an upsert writes. {@code coordinates} is the exact JSON text {@code [lon,lat]};
+   * {@code expires} the epoch second from which the record is gone, 0 for never.
+   */
+  public record Upsert(double lat, double lon, String coordinates, long created, String properties, long expires) {}
 
   public static WriteOp upsert(PointRecord record, long acceptedMicros) {
     long ts = record.created() * 1_000_000L + Math.floorMod(acceptedMicros, 1_000_000L);
@@ -62,7 +70,8 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
             record.lon().doubleValue(),
             record.coordinatesJson(),
             record.created(),
-            record.properties().encode()));
+            record.properties().encode(),
+            record.expires()));
   }
 
   public static WriteOp delete(String layer, String id, long acceptedMicros) {
@@ -71,6 +80,11 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
 
   public static WriteOp purgeLayer(String layer, long acceptedMicros) {
     return new WriteOp(Kind.PURGE_LAYER, layer, null, acceptedMicros, null);
+  }
+
+  /** The expiry of {@code id}'s state {@code state}, written at {@code ts}. */
+  public static WriteOp expire(String layer, String id, long ts, Upsert state) {
+    return new WriteOp(Kind.EXPIRE, layer, id, ts, state);
   }
 
   /** The key whose operations must apply in order: the record's (layer, id). */
@@ -89,6 +103,9 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
           .put("coordinates", upsert.coordinates())
           .put("created", upsert.created())
           .put("properties", upsert.properties());
+      if (upsert.expires() > 0) {
+        json.put("expires", upsert.expires());
+      }
     }
     return json;
   }
@@ -114,14 +131,15 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
       }
       String id = require(json.getString("id"), "id");
       Upsert upsert = null;
-      if (kind == Kind.UPSERT) {
+      if (kind == Kind.UPSERT || kind == Kind.EXPIRE) {
         upsert =
             new Upsert(
                 require(json.getDouble("lat"), "lat"),
                 require(json.getDouble("lon"), "lon"),
                 require(json.getString("coordinates"), "coordinates"),
                 require(json.getLong("created"), "created"),
-                require(json.getString("properties"), "properties"));
+                require(json.getString("properties"), "properties"),
+                json.getLong("expires", 0L));
       }
       return new WriteOp(kind, layer, id, ts, upsert);
     } catch (ClassCastException e) {

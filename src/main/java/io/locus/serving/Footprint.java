@@ -22,8 +22,8 @@ final class Footprint {
   /** A {@code LayerIndex.Live}: header, two longs, two references. */
   static final long LIVE = 40;
 
-  /** An {@link Entry}: header, two doubles and a long, three references. */
-  static final long ENTRY = 48;
+  /** An {@link Entry}: header, two doubles and two longs, three references. */
+  static final long ENTRY = 56;
 
   /** A boxed {@code long}. */
   static final long BOXED_LONG = 16;

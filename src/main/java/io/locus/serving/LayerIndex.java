@@ -1,6 +1,7 @@
 package io.locus.serving;
 
 import com.google.common.geometry.S2CellId;
+import io.locus.common.Times;
 import io.locus.feed.ChangeEvent;
 import io.locus.geo.Cells;
 import io.locus.store.IndexReader;
@@ -19,6 +20,9 @@ import java.util.function.LongPredicate;
  * each an ordered map from (leaf cell, id) to the record's {@link IndexReader.Entry}. An entry
  * holds all an answer needs (position, exact coordinates text, created, properties JSON as
  * stored), so a search over this index touches no other store.
+ *
+ * <p>A record whose {@code expires} has come is skipped by every read at once; its {@code
+ * expire} change removes it later, when the writer's sweep gets to it.
  *
  * <p>Changes come from the change feed ({@link #apply}) and from the warm-up scan of Cassandra
  * ({@link #load}), in any order and any number of times: the newest write timestamp wins. An
@@ -151,12 +155,15 @@ public final class LayerIndex implements IndexReader {
     if (cells == null || min > max) {
       return Future.succeededFuture();
     }
+    long now = Times.nowSeconds();
     try {
       for (Map.Entry<Live, Entry> record : cells.tailMap(new Live(min, BEFORE_EVERY_ID, 0, null)).entrySet()) {
         if (record.getKey().cell > max) {
           break;
         }
-        sink.accept(record.getValue());
+        if (!record.getValue().expiredBy(now)) {
+          sink.accept(record.getValue());
+        }
       }
     } catch (RuntimeException failed) {
       return Future.failedFuture(failed);
@@ -192,9 +199,13 @@ public final class LayerIndex implements IndexReader {
       return true;
     }
     long max = cell.rangeMax().id();
+    long now = Times.nowSeconds();
     for (Map.Entry<Live, Entry> record : cells.tailMap(new Live(cell.rangeMin().id(), BEFORE_EVERY_ID, 0, null)).entrySet()) {
       if (record.getKey().cell > max) {
         break;
+      }
+      if (record.getValue().expiredBy(now)) {
+        continue;
       }
       if (buffer.size() == most) {
         return false;
@@ -205,10 +216,11 @@ public final class LayerIndex implements IndexReader {
     return true;
   }
 
-  /** The record {@code id} as it stands, or null when the index does not hold it. */
+  /** The record {@code id} as it stands, or null when the index does not hold it or it has expired. */
   public Entry get(String id) {
     Live live = records.get(id);
-    return live == null ? null : live.entry;
+    Entry entry = live == null ? null : live.entry;
+    return entry == null || entry.expiredBy(Times.nowSeconds()) ? null : entry;
   }
 
   /** How many live records the index holds. */
@@ -240,9 +252,11 @@ public final class LayerIndex implements IndexReader {
     return switch (event.kind()) {
       case UPSERT -> {
         ChangeEvent.State state = event.state();
-        yield upsert(new Entry(event.id(), state.lat(), state.lon(), state.coordinates(), state.created(), state.properties()), event.ts());
+        yield upsert(
+            new Entry(event.id(), state.lat(), state.lon(), state.coordinates(), state.created(), state.properties(), state.expires()),
+            event.ts());
       }
-      case DELETE -> delete(event.id(), event.ts());
+      case DELETE, EXPIRE -> delete(event.id(), event.ts());
       case PURGE -> purge(event.ts());
     };
   }
@@ -297,7 +311,7 @@ public final class LayerIndex implements IndexReader {
   }
 
   private static Entry withId(Entry entry, String id) {
-    return new Entry(id, entry.lat(), entry.lon(), entry.coordinates(), entry.created(), entry.properties());
+    return new Entry(id, entry.lat(), entry.lon(), entry.coordinates(), entry.created(), entry.properties(), entry.expires());
   }
 
   private boolean delete(String id, long ts) {

@@ -1,5 +1,6 @@
 package io.locus.store;
 
+import io.locus.common.Times;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.locus.store.IndexReader;
@@ -44,16 +45,14 @@ public final class CassandraIndexReader implements IndexReader {
         .compose(page -> drain(page, sink));
   }
 
+  /** Feeds the page's entries but the expired ones (Cassandra drops them by TTL within the second). */
   private Future<Void> drain(ResultSet page, Consumer<Entry> sink) {
+    long now = Times.nowSeconds();
     for (Row row : page.currentPage()) {
-      sink.accept(
-          new Entry(
-              row.getString("id"),
-              row.getDouble("lat"),
-              row.getDouble("lon"),
-              row.getString("coordinates"),
-              row.getLong("created"),
-              row.getString("properties")));
+      Entry entry = RecordCql.entry(row);
+      if (!entry.expiredBy(now)) {
+        sink.accept(entry);
+      }
     }
     return page.hasMorePages() ? page.fetchNextPage().compose(next -> drain(next, sink)) : Future.succeededFuture();
   }

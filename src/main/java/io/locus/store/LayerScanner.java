@@ -1,5 +1,6 @@
 package io.locus.store;
 
+import io.locus.common.Times;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.vertx.cassandra.CassandraClient;
@@ -149,16 +150,10 @@ public final class LayerScanner {
       if (done.future().isComplete()) {
         return;
       }
+      long now = Times.nowSeconds();
       for (Row row : page.currentPage()) {
-        IndexReader.Entry entry =
-            new IndexReader.Entry(
-                row.getString("id"),
-                row.getDouble("lat"),
-                row.getDouble("lon"),
-                row.getString("coordinates"),
-                row.getLong("created"),
-                row.getString("properties"));
-        if (!sink.accept(entry, row.getLong("ts"))) {
+        IndexReader.Entry entry = RecordCql.entry(row);
+        if (!entry.expiredBy(now) && !sink.accept(entry, row.getLong("ts"))) {
           done.tryComplete(false);
           return;
         }

@@ -1,5 +1,6 @@
 package io.locus.store;
 
+import io.locus.common.Times;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.vertx.cassandra.CassandraClient;
@@ -26,8 +27,8 @@ public final class RecordReader {
   }
 
   /**
-   * The live record as {@code {id, coordinates, created, properties}} (coordinates and
-   * properties as JSON text), or {@code null} when absent or deleted.
+   * The live record as {@code {id, coordinates, created, properties[, expires]}} (coordinates
+   * and properties as JSON text), or {@code null} when absent, deleted or expired.
    */
   public Future<JsonObject> record(String layer, String id) {
     return client
@@ -38,11 +39,17 @@ public final class RecordReader {
               if (row == null || row.getBoolean("deleted") || row.isNull("coordinates")) {
                 return null;
               }
-              return new JsonObject()
-                  .put("id", row.getString("id"))
-                  .put("coordinates", row.getString("coordinates"))
-                  .put("created", row.getLong("created"))
-                  .put("properties", row.getString("properties"));
+              long expires = row.getLong("expires");
+              if (expires > 0 && expires <= Times.nowSeconds()) {
+                return null; // gone at its expiry; Cassandra drops it by TTL within the second
+              }
+              JsonObject record =
+                  new JsonObject()
+                      .put("id", row.getString("id"))
+                      .put("coordinates", row.getString("coordinates"))
+                      .put("created", row.getLong("created"))
+                      .put("properties", row.getString("properties"));
+              return expires > 0 ? record.put("expires", expires) : record;
             });
   }
 

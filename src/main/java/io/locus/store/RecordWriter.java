@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.locus.common.Times;
 import io.locus.feed.ChangeEvent;
 import io.locus.geo.Cells;
 import io.locus.record.WriteOp;
@@ -36,7 +37,7 @@ public final class RecordWriter {
   }
 
   /**
-   * Applies a record upsert, delete or layer purge; {@code shard} is the queue it came from.
+   * Applies a record upsert, delete, expiry or layer purge; {@code shard} is the queue it came from.
    * Completes with the changes it made, for the change feed: none when it changed nothing a
    * reader sees (an older position, kept in the history only; the delete of a missing record).
    */
@@ -44,6 +45,7 @@ public final class RecordWriter {
     return switch (op.kind()) {
       case UPSERT -> upsert(op, shard);
       case DELETE -> delete(op.layer(), op.id(), op.ts(), shard);
+      case EXPIRE -> expire(op, shard);
       case PURGE_LAYER -> purge(op.layer(), op.ts(), shard);
     };
   }
@@ -58,6 +60,9 @@ public final class RecordWriter {
     WriteOp.Upsert state = op.upsert();
     long cell = Cells.leaf(state.lat(), state.lon());
     long partition = Cells.partitionOf(cell);
+    long now = Times.nowSeconds();
+    int ttl = RecordCql.ttl(state.expires(), now);
+    Long expires = state.expires() > 0 ? state.expires() : null;
     return current(op.layer(), op.id())
         .compose(
             current -> {
@@ -67,18 +72,25 @@ public final class RecordWriter {
               List<BatchableStatement<?>> writes = new ArrayList<>();
               writes.add(
                   statements.insertHistory().bind(
-                      op.layer(), op.id(), op.ts(), state.created(), state.coordinates(), op.ts()));
+                      op.layer(), op.id(), op.ts(), state.created(), state.coordinates(), op.ts(), ttl));
               if (current != null && !current.deleted && current.ts > op.ts()) {
                 return execute(writes).map(List.of()); // newer position already there: history only
               }
               writes.add(
                   statements.insertRecord().bind(
                       op.layer(), op.id(), state.lat(), state.lon(), state.coordinates(), cell,
-                      state.created(), state.properties(), op.ts(), op.ts()));
+                      state.created(), state.properties(), op.ts(), expires, op.ts(), ttl));
               writes.add(
                   statements.insertIndex().bind(
                       op.layer(), partition, cell, op.id(), state.lat(), state.lon(),
-                      state.coordinates(), state.created(), state.properties(), op.ts()));
+                      state.coordinates(), state.created(), state.properties(), expires, op.ts(), ttl));
+              if (expires != null) {
+                writes.add(
+                    statements.insertExpiry().bind(
+                        shard, ExpirySchedule.minuteFor(expires, now), expires, op.layer(), op.id(), op.ts(), state.lat(),
+                        state.lon(), state.coordinates(), state.created(), state.properties(),
+                        (int) Math.min(Integer.MAX_VALUE, Math.max(0, expires - now) + RecordCql.SCHEDULE_GRACE_SECONDS)));
+              }
               if (current != null && current.cell != null && current.cell != cell) {
                 writes.add(
                     statements
@@ -92,7 +104,8 @@ public final class RecordWriter {
                 writes.add(statements.insertPartition().bind(op.layer(), partition));
               }
               ChangeEvent.State after =
-                  new ChangeEvent.State(state.lat(), state.lon(), state.coordinates(), state.created(), state.properties());
+                  new ChangeEvent.State(
+                      state.lat(), state.lon(), state.coordinates(), state.created(), state.properties(), state.expires());
               return execute(writes)
                   .map(List.of(ChangeEvent.upsert(op.layer(), op.id(), op.ts(), shard, after, Current.position(current))));
             });
@@ -105,17 +118,56 @@ public final class RecordWriter {
               if (current == null) {
                 return Future.succeededFuture(List.of());
               }
-              // A delete always removes what is there, even a record stamped in the future.
-              long ts = Math.max(acceptedTs, current.ts + 1);
-              List<BatchableStatement<?>> writes = new ArrayList<>();
-              writes.add(statements.markDeleted().bind(layer, id, ts, ts));
-              writes.add(statements.deleteHistory().bind(ts, layer, id));
-              writes.add(statements.deleteMember().bind(layer, shard, id));
-              if (current.cell != null) {
-                writes.add(statements.deleteIndex().bind(ts, layer, Cells.partitionOf(current.cell), current.cell, id));
-              }
-              return execute(writes).map(List.of(ChangeEvent.delete(layer, id, ts, shard, Current.position(current))));
+              return remove(layer, id, Math.max(acceptedTs, current.ts + 1), shard, current, ChangeEvent.Kind.DELETE);
             });
+  }
+
+  /**
+   * The expiry of the state written at {@code op.ts()}: removed like a delete when it is still
+   * the record's state; when Cassandra dropped it by TTL already, a delete marker is written in
+   * its place (so a repeated expiry finds it and changes nothing); when the record changed or
+   * was deleted since, nothing happens.
+   */
+  private Future<List<ChangeEvent>> expire(WriteOp op, int shard) {
+    return current(op.layer(), op.id())
+        .compose(
+            current -> {
+              if (current == null) {
+                ChangeEvent.Position was = new ChangeEvent.Position(op.upsert().lat(), op.upsert().lon());
+                long ts = op.ts() + 1;
+                return execute(
+                        List.of(
+                            statements.markDeleted().bind(op.layer(), op.id(), ts, ts),
+                            statements.deleteMember().bind(op.layer(), shard, op.id())))
+                    .map(List.of(ChangeEvent.expire(op.layer(), op.id(), ts, shard, was)));
+              }
+              if (current.deleted || current.ts != op.ts()) {
+                return Future.succeededFuture(List.of());
+              }
+              return remove(op.layer(), op.id(), current.ts + 1, shard, current, ChangeEvent.Kind.EXPIRE);
+            });
+  }
+
+  /**
+   * Removes the record {@code current} at {@code ts} (a delete always removes what is there,
+   * even a record stamped in the future); the change is a delete or an expiry ({@code kind}).
+   */
+  private Future<List<ChangeEvent>> remove(
+      String layer, String id, long ts, int shard, Current current, ChangeEvent.Kind kind) {
+    List<BatchableStatement<?>> writes = new ArrayList<>();
+    writes.add(statements.markDeleted().bind(layer, id, ts, ts));
+    writes.add(statements.deleteHistory().bind(ts, layer, id));
+    writes.add(statements.deleteMember().bind(layer, shard, id));
+    if (current.cell != null) {
+      writes.add(statements.deleteIndex().bind(ts, layer, Cells.partitionOf(current.cell), current.cell, id));
+    }
+    ChangeEvent.Position was = Current.position(current);
+    return execute(writes)
+        .map(
+            List.of(
+                kind == ChangeEvent.Kind.EXPIRE
+                    ? ChangeEvent.expire(layer, id, ts, shard, was)
+                    : ChangeEvent.delete(layer, id, ts, shard, was)));
   }
 
   /**
@@ -204,7 +256,8 @@ public final class RecordWriter {
       PreparedStatement deleteMember,
       PreparedStatement selectMembers,
       PreparedStatement insertPartition,
-      PreparedStatement deletePartitions) {
+      PreparedStatement deletePartitions,
+      PreparedStatement insertExpiry) {
     static Future<Statements> prepare(CassandraClient client) {
       Future<PreparedStatement> selectCurrent = client.prepare(RecordCql.SELECT_CURRENT);
       Future<PreparedStatement> insertRecord = client.prepare(RecordCql.INSERT_RECORD);
@@ -218,17 +271,19 @@ public final class RecordWriter {
       Future<PreparedStatement> selectMembers = client.prepare(RecordCql.SELECT_MEMBERS);
       Future<PreparedStatement> insertPartition = client.prepare(RecordCql.INSERT_PARTITION);
       Future<PreparedStatement> deletePartitions = client.prepare(RecordCql.DELETE_PARTITIONS);
+      Future<PreparedStatement> insertExpiry = client.prepare(RecordCql.INSERT_EXPIRY);
       return Future.all(
               List.of(
                   selectCurrent, insertRecord, markDeleted, insertIndex, deleteIndex, insertHistory,
-                  deleteHistory, insertMember, deleteMember, selectMembers, insertPartition, deletePartitions))
+                  deleteHistory, insertMember, deleteMember, selectMembers, insertPartition, deletePartitions,
+                  insertExpiry))
           .map(
               prepared ->
                   new Statements(
                       selectCurrent.result(), insertRecord.result(), markDeleted.result(), insertIndex.result(),
                       deleteIndex.result(), insertHistory.result(), deleteHistory.result(), insertMember.result(),
                       deleteMember.result(), selectMembers.result(), insertPartition.result(),
-                      deletePartitions.result()));
+                      deletePartitions.result(), insertExpiry.result()));
     }
   }
 }

@@ -43,11 +43,11 @@ public final class Schema {
             + " requests_per_second int, burst int)",
         "CREATE TABLE IF NOT EXISTS records ("
             + " layer text, id text, lat double, lon double, coordinates text, cell bigint,"
-            + " created bigint, properties text, ts bigint, deleted boolean,"
+            + " created bigint, properties text, ts bigint, deleted boolean, expires bigint,"
             + " PRIMARY KEY ((layer, id)))",
         "CREATE TABLE IF NOT EXISTS records_by_cell ("
             + " layer text, pcell bigint, cell bigint, id text, lat double, lon double,"
-            + " coordinates text, created bigint, properties text,"
+            + " coordinates text, created bigint, properties text, expires bigint,"
             + " PRIMARY KEY ((layer, pcell), cell, id))",
         "CREATE TABLE IF NOT EXISTS history ("
             + " layer text, id text, ts bigint, created bigint, coordinates text,"
@@ -55,7 +55,12 @@ public final class Schema {
         "CREATE TABLE IF NOT EXISTS layer_members ("
             + " layer text, shard int, id text, PRIMARY KEY ((layer, shard), id))",
         "CREATE TABLE IF NOT EXISTS layer_partitions ("
-            + " layer text, pcell bigint, PRIMARY KEY ((layer), pcell))");
+            + " layer text, pcell bigint, PRIMARY KEY ((layer), pcell))",
+        "CREATE TABLE IF NOT EXISTS expiries ("
+            + " shard int, minute bigint, expires bigint, layer text, id text, ts bigint,"
+            + " lat double, lon double, coordinates text, created bigint, properties text,"
+            + " PRIMARY KEY ((shard, minute), expires, layer, id, ts))",
+        "CREATE TABLE IF NOT EXISTS expiry_sweeps (shard int PRIMARY KEY, minute bigint)");
   }
 
   /**
@@ -63,7 +68,10 @@ public final class Schema {
    * "already there" answer is success.
    */
   static List<String> addedColumns() {
-    return List.of("ALTER TABLE layers ADD owner text");
+    return List.of(
+        "ALTER TABLE layers ADD owner text",
+        "ALTER TABLE records ADD expires bigint",
+        "ALTER TABLE records_by_cell ADD expires bigint");
   }
 
   /** Creates the keyspace (replication from config) and every table, if missing. */

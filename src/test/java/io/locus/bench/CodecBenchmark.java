@@ -44,7 +44,7 @@ public class CodecBenchmark {
       WriteOp op =
           new WriteOp(WriteOp.Kind.UPSERT, "com.example.parks", "record-" + i, 1_700_000_000_000_000L + i,
               new WriteOp.Upsert(37.7749, -122.433287165, "[-122.433287165,37.7749]", 1_700_000_000L,
-                  "{\"name\":\"Alamo Square\",\"kind\":\"park\"}"));
+                  "{\"name\":\"Alamo Square\",\"kind\":\"park\"}", 0));
       ops.add(op);
       array.add(op.toJson());
     }

@@ -102,7 +102,7 @@ public class ServingIndexBenchmark {
       String properties =
           String.format(Locale.ROOT, "{\"name\":\"Place %d\",\"kind\":\"%c\",\"rating\":%.1f,\"open\":true}", n, "abcd".charAt(n % 4), 5 * rnd.nextDouble());
       String coordinates = String.format(Locale.ROOT, "[%.6f,%.6f]", lon, lat);
-      index.load(new IndexReader.Entry("c" + n, lat, lon, coordinates, 1_700_000_000L + n, properties), 1_700_000_000_000_000L + n);
+      index.load(new IndexReader.Entry("c" + n, lat, lon, coordinates, 1_700_000_000L + n, properties, 0), 1_700_000_000_000_000L + n);
     }
     long loadMs = (System.nanoTime() - loading) / 1_000_000;
     long heapAfter = usedHeap();

@@ -116,16 +116,16 @@ class SpatialSearchTest {
       IndexReader.Entry entry = points.get(i).entry();
       if (i % 3 == 0) {
         Point elsewhere = points.get(rnd.nextInt(points.size()));
-        layer.load(new IndexReader.Entry(entry.id(), elsewhere.lat(), elsewhere.lon(), elsewhere.entry().coordinates(), 0, "{}"), 1);
+        layer.load(new IndexReader.Entry(entry.id(), elsewhere.lat(), elsewhere.lon(), elsewhere.entry().coordinates(), 0, "{}", 0), 1);
       }
-      ChangeEvent.State state = new ChangeEvent.State(entry.lat(), entry.lon(), entry.coordinates(), entry.created(), entry.properties());
+      ChangeEvent.State state = new ChangeEvent.State(entry.lat(), entry.lon(), entry.coordinates(), entry.created(), entry.properties(), 0);
       for (int repeat = 0; repeat < 2; repeat++) {
         layer.apply(ChangeEvent.upsert(LAYER, entry.id(), 2, 0, state, null));
       }
     }
     for (int i = 0; i < 100; i++) {
       IndexReader.Entry like = points.get(rnd.nextInt(points.size())).entry();
-      IndexReader.Entry ghost = new IndexReader.Entry("ghost-" + i, like.lat(), like.lon(), like.coordinates(), like.created(), like.properties());
+      IndexReader.Entry ghost = new IndexReader.Entry("ghost-" + i, like.lat(), like.lon(), like.coordinates(), like.created(), like.properties(), 0);
       layer.load(ghost, 1);
       layer.apply(ChangeEvent.delete(LAYER, ghost.id(), 3, 0, null));
       layer.load(ghost, 2);
@@ -183,7 +183,7 @@ class SpatialSearchTest {
       String coordinates = new JsonArray().add(lon).add(lat).encode();
       result.add(
           new Point(id, lat, lon, created, kind, n, unit(lat, lon),
-              new IndexReader.Entry(id, lat, lon, coordinates, created, properties)));
+              new IndexReader.Entry(id, lat, lon, coordinates, created, properties, 0)));
     }
     return result;
   }

@@ -242,4 +242,21 @@ class PointRecordTest {
     PointRecord record = PointRecord.fromFeature("places", "rec-1", feature, NOW);
     assertThat(record.coordinatesJson()).isEqualTo("[0.0000001,-25]");
   }
+
+  @ParameterizedTest(name = "expires {0}")
+  @CsvSource({"'', 0", "'\"expires\":0', 0", "'\"expires\":1700000001', 1700000001", "'\"expires\":\"1700003600\"', 1700003600",
+      "'\"expires\":1700000060.9', 1700000060"})
+  @DisplayName("expires is optional: absent or 0 for never, else whole epoch seconds after now, as a number or a numeric string")
+  void acceptsExpires(String extra, long expected) {
+    assertThat(accept("places", "rec-1", feature("[1,2]", extra)).expires()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "expires {0}")
+  @ValueSource(strings = {"1700000000", "1699999999", "-1", "253402300800", "\"soon\"", "true", "{}"})
+  @DisplayName("an expires that is not after now, beyond year 9999 or not a number is refused, naming the field")
+  void refusesBadExpires(String value) {
+    assertThatThrownBy(() -> accept("places", "rec-1", feature("[1,2]", "\"expires\":" + value)))
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
+        .hasMessageContaining("expires");
+  }
 }

@@ -15,9 +15,10 @@ class WriteBatchCodecTest {
     return new WriteBatch(
         List.of(
             new WriteOp(WriteOp.Kind.UPSERT, "layer.a", "id-é", 1_700_000_000_123_456L,
-                new WriteOp.Upsert(-33.86, 151.21, "[151.21,-33.86]", 1_700_000_000L, "{\"n\":\"ü\",\"v\":1.10}")),
+                new WriteOp.Upsert(-33.86, 151.21, "[151.21,-33.86]", 1_700_000_000L, "{\"n\":\"ü\",\"v\":1.10}", 0)),
             new WriteOp(WriteOp.Kind.DELETE, "layer.a", "gone", 42L, null),
-            new WriteOp(WriteOp.Kind.PURGE_LAYER, "layer.b", null, 7L, null)));
+            new WriteOp(WriteOp.Kind.PURGE_LAYER, "layer.b", null, 7L, null),
+            WriteOp.expire("layer.a", "brief", 9L, new WriteOp.Upsert(1.5, 2.5, "[2.5,1.5]", 3L, "{}", 1_700_000_060L))));
   }
 
   @Test

@@ -142,7 +142,7 @@ class WriteOpTest {
     WriteOp op = WriteOp.fromJson(Buffer.buffer(
         "{\"op\":\"upsert\",\"layer\":\"l\",\"id\":\"i\",\"ts\":7," + UPSERT_TAIL + "}"));
     assertThat(op).isEqualTo(new WriteOp(WriteOp.Kind.UPSERT, "l", "i", 7L,
-        new WriteOp.Upsert(37.7, -122.4, "[-122.4,37.7]", 1L, "{}")));
+        new WriteOp.Upsert(37.7, -122.4, "[-122.4,37.7]", 1L, "{}", 0)));
   }
 
   @Test
@@ -153,5 +153,21 @@ class WriteOpTest {
         ExactJson.parseObject("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}");
     PointRecord record = PointRecord.fromFeature("layer", "id", feature, micros / 1_000_000);
     assertThat(WriteOp.upsert(record, micros).ts()).isEqualTo(micros);
+  }
+
+  @Test
+  @DisplayName("an upsert's expires and an expiry with the state it ends travel through the JSON message unchanged")
+  void expiryRoundTrip() {
+    WriteOp.Upsert state = new WriteOp.Upsert(37.7, -122.4, "[-122.4,37.7]", 1L, "{}", 1_700_000_060L);
+    WriteOp upsert = new WriteOp(WriteOp.Kind.UPSERT, "l", "i", 7L, state);
+    WriteOp expire = WriteOp.expire("l", "i", 7L, state);
+    assertThat(WriteOp.fromJson(upsert.toJson())).isEqualTo(upsert);
+    assertThat(WriteOp.fromJson(expire.toJson())).isEqualTo(expire);
+    assertThat(expire.toJson().getString("op")).isEqualTo("expire");
+    assertThat(new WriteOp(WriteOp.Kind.UPSERT, "l", "i", 7L, new WriteOp.Upsert(37.7, -122.4, "[-122.4,37.7]", 1L, "{}", 0))
+            .toJson()
+            .containsKey("expires"))
+        .as("no expires on the wire for a record that never expires")
+        .isFalse();
   }
 }

@@ -44,7 +44,7 @@ class LayerIndexTest {
 
   private static ChangeEvent upsert(String id, long ts, double[] at, String properties) {
     return ChangeEvent.upsert(
-        LAYER, id, ts, 0, new ChangeEvent.State(at[0], at[1], "[" + at[1] + "," + at[0] + "]", 1_764_172_800L, properties), null);
+        LAYER, id, ts, 0, new ChangeEvent.State(at[0], at[1], "[" + at[1] + "," + at[0] + "]", 1_764_172_800L, properties, 0), null);
   }
 
   private static ChangeEvent upsert(String id, long ts, double[] at) {
@@ -98,7 +98,7 @@ class LayerIndexTest {
   void upsertIsReadBack() {
     assertThat(index.apply(upsert("p1", T, PARIS, "{\"name\":\"Paris\"}"))).isTrue();
 
-    assertThat(only()).isEqualTo(new Entry("p1", PARIS[0], PARIS[1], "[2.3522,48.8566]", 1_764_172_800L, "{\"name\":\"Paris\"}"));
+    assertThat(only()).isEqualTo(new Entry("p1", PARIS[0], PARIS[1], "[2.3522,48.8566]", 1_764_172_800L, "{\"name\":\"Paris\"}", 0));
     assertThat(occupied(index)).containsExactly(partitionAt(PARIS));
     assertThat(index.size()).isEqualTo(1);
   }
@@ -159,7 +159,7 @@ class LayerIndexTest {
     index.apply(upsert("p1", T + 2, PARIS));
 
     assertThat(index.apply(upsert("p1", T + 1, SAN_FRANCISCO))).isFalse();
-    assertThat(index.load(new Entry("p1", 0, 0, "[0,0]", 0, "{}"), T)).isFalse();
+    assertThat(index.load(new Entry("p1", 0, 0, "[0,0]", 0, "{}", 0), T)).isFalse();
 
     assertThat(only().lat()).isEqualTo(PARIS[0]);
     assertThat(occupied(index)).containsExactly(partitionAt(PARIS));
@@ -229,7 +229,7 @@ class LayerIndexTest {
     assertThat(index.size()).isZero();
 
     assertThat(index.apply(upsert("p1", T + 5, PARIS))).isFalse();
-    assertThat(index.load(new Entry("p1", PARIS[0], PARIS[1], "[2.3522,48.8566]", 0, "{}"), T + 9)).isFalse();
+    assertThat(index.load(new Entry("p1", PARIS[0], PARIS[1], "[2.3522,48.8566]", 0, "{}", 0), T + 9)).isFalse();
     assertThat(all()).isEmpty();
 
     assertThat(index.apply(upsert("p1", T + 11, SAN_FRANCISCO))).as("a newer upsert").isTrue();
@@ -280,7 +280,7 @@ class LayerIndexTest {
 
     assertThat(all()).extracting(Entry::id).containsExactly("newer");
     assertThat(index.apply(ChangeEvent.purge(LAYER, T, 4))).as("the same purge from another shard").isFalse();
-    assertThat(index.load(new Entry("old", PARIS[0], PARIS[1], "[2.3522,48.8566]", 0, "{}"), T - 1)).isFalse();
+    assertThat(index.load(new Entry("old", PARIS[0], PARIS[1], "[2.3522,48.8566]", 0, "{}", 0), T - 1)).isFalse();
     assertThat(index.apply(upsert("same", T, OAKLAND))).isFalse();
     assertThat(index.apply(delete("newer", T))).as("a delete at the floor is covered by the purge").isFalse();
     assertThat(index.apply(upsert("after", T + 2, PARIS))).isTrue();
@@ -491,5 +491,25 @@ class LayerIndexTest {
     assertThat(passes.get()).isGreaterThanOrEqualTo(3);
     assertThat(index.size()).isEqualTo(300 + movers);
     assertThat(all()).hasSize(300 + movers);
+  }
+
+  @Test
+  @DisplayName("a record whose expires has come is skipped by get and scans at once, and its expire change removes it like a delete")
+  void expiredRecords() {
+    long past = System.currentTimeMillis() / 1000 - 1;
+    long future = System.currentTimeMillis() / 1000 + 3600;
+    assertThat(index.load(new Entry("gone", PARIS[0], PARIS[1], "[2.3522,48.8566]", 1L, "{}", past), T)).isTrue();
+    assertThat(index.load(new Entry("later", PARIS[0], PARIS[1] + 0.001, "[2.3532,48.8566]", 1L, "{}", future), T)).isTrue();
+    assertThat(index.get("gone")).isNull();
+    assertThat(index.get("later").expires()).isEqualTo(future);
+    assertThat(all()).extracting(Entry::id).containsExactly("later");
+    List<Entry> buffer = new ArrayList<>();
+    List<Entry> fed = new ArrayList<>();
+    assertThat(index.scanIfAtMost(S2CellId.fromLatLng(S2LatLng.fromDegrees(PARIS[0], PARIS[1])).parent(10), 1, buffer, fed::add)).isTrue();
+    assertThat(fed).extracting(Entry::id).containsExactly("later");
+
+    assertThat(index.apply(ChangeEvent.expire(LAYER, "later", T, 0, null))).as("an expiry at the state's own timestamp").isTrue();
+    assertThat(index.get("later")).isNull();
+    assertThat(index.apply(upsert("later", T, PARIS))).as("the expired state arriving again").isFalse();
   }
 }
