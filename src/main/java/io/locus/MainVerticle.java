@@ -6,6 +6,7 @@ import io.locus.auth.ConsumerVerticle;
 import io.locus.common.ConfigException;
 import io.locus.common.Times;
 import io.locus.http.HttpVerticle;
+import io.locus.ingest.HookVerticle;
 import io.locus.ingest.PublisherVerticle;
 import io.locus.record.WriteBatch;
 import io.locus.record.WriteBatchCodec;
@@ -107,9 +108,17 @@ public final class MainVerticle extends VerticleBase {
         .compose(v -> deployIf(settings, "query", () -> new ConsumerVerticle(cassandra)))
         .compose(v -> deployIf(settings, "query", () -> new SpatialQueryVerticle(cassandra, tier), ThreadingModel.WORKER))
         .compose(v -> deployIf(settings, "writer", () -> new WriterVerticle(settings.rabbitmq(), cassandra, settings.ops())))
+        .compose(
+            v ->
+                settings.runs("writer")
+                    ? deploy(
+                        () -> new HookVerticle(settings.rabbitmq(), cassandra, settings.hooks(), linkBase()),
+                        1,
+                        ThreadingModel.EVENT_LOOP)
+                    : Future.succeededFuture())
         .compose(v -> deployIf(settings, "publisher", () -> new PublisherVerticle(settings.rabbitmq(), settings.ops())))
         .compose(v -> settings.runs("api") ? deploy(() -> new ChangeStreamVerticle(settings.rabbitmq()), 1, ThreadingModel.EVENT_LOOP) : Future.succeededFuture())
-        .compose(v -> deployIf(settings, "api", () -> new HttpVerticle(settings.http(), settings.auth(), settings.ops(), tier, places)))
+        .compose(v -> deployIf(settings, "api", () -> new HttpVerticle(settings.http(), settings.auth(), settings.ops(), tier, places, settings.hooks().targets())))
         .compose(
             v ->
                 settings.runs("api")
@@ -164,6 +173,12 @@ public final class MainVerticle extends VerticleBase {
                           }));
     }
     return done.onSuccess(v -> LOG.info("drained: every verticle stopped"));
+  }
+
+  /** The base of the links in the records webhooks carry: {@code http.publicBaseUrl}, else the node's own address. */
+  private String linkBase() {
+    String configured = settings.http().publicBaseUrl();
+    return configured.isEmpty() ? "http://" + settings.http().host() + ":" + settings.http().port() : configured;
   }
 
   private Future<?> deployIf(NodeSettings settings, String role, Supplier<? extends Deployable> verticle) {

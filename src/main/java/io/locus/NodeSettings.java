@@ -1,5 +1,6 @@
 package io.locus;
 
+import io.locus.ingest.HookSettings;
 import static io.locus.common.ConfigKeys.*;
 
 import io.locus.auth.AuthSettings;
@@ -37,7 +38,8 @@ public record NodeSettings(
     OpsSettings ops,
     AuthSettings auth,
     ServingSettings serving,
-    PlaceSettings places) {
+    PlaceSettings places,
+    HookSettings hooks) {
 
   /** The roles a node can run; see {@code MainVerticle}. */
   public static final Set<String> ROLE_NAMES = Set.of("api", "publisher", "writer", "query");
@@ -80,7 +82,8 @@ public record NodeSettings(
             OpsSettings.from(config),
             AuthSettings.from(reader.object(AUTH)),
             ServingSettings.from(reader.object(SERVING)),
-            PlaceSettings.from(reader.object(PLACES)));
+            PlaceSettings.from(reader.object(PLACES)),
+            HookSettings.from(reader.object(HOOKS)));
     if (!settings.development()) {
       settings.auth().requireProductionReady();
       if (settings.rabbitmq().password().equals("guest")) {

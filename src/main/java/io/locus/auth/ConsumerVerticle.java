@@ -1,5 +1,6 @@
 package io.locus.auth;
 
+import io.locus.common.ConsumerRequests;
 import io.locus.common.Dispatcher;
 import io.locus.common.Failure;
 import io.locus.common.Addresses;

@@ -69,4 +69,10 @@ public final class Addresses {
    * drops its cached copy; sent by {@code ConsumerVerticle}.
    */
   public static final String CONSUMERS_CHANGED = "locus.consumers.changed";
+
+  /**
+   * Published (to every node) with a webhook receiver's endpoint id when a change was first
+   * routed to its queue, so that every node's {@code HookVerticle} consumes that queue.
+   */
+  public static final String HOOK_ENDPOINTS = "locus.hooks.endpoints";
 }

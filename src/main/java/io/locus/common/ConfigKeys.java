@@ -195,4 +195,31 @@ public final class ConfigKeys {
 
   /** The header those proxies append the caller's address to: {@code X-Forwarded-For} or {@code Forwarded}. */
   public static final String PLACES_FORWARDED_HEADER = "forwardedHeader";
+
+  /** Section for webhooks: the changes of a layer POSTed to its {@code callback_urls}. */
+  public static final String HOOKS = "hooks";
+
+  /** How long a receiver may take to answer one delivery, in milliseconds. */
+  public static final String HOOKS_TIMEOUT_MS = "timeoutMs";
+
+  /** Attempts at one delivery before it is dead-lettered. */
+  public static final String HOOKS_MAX_ATTEMPTS = "maxAttempts";
+
+  /** Age of a delivery (since its change) after which a failed attempt dead-letters it, in seconds. */
+  public static final String HOOKS_MAX_AGE_SECONDS = "maxAgeSeconds";
+
+  /** Wait before the second attempt, in milliseconds; each later wait doubles, with jitter. */
+  public static final String HOOKS_FIRST_RETRY_MS = "firstRetryMs";
+
+  /** Longest wait between two attempts, in milliseconds. */
+  public static final String HOOKS_MAX_RETRY_MS = "maxRetryMs";
+
+  /** Deliveries to one receiver in flight at a time (one per record at most, so each record's stay in order). */
+  public static final String HOOKS_IN_FLIGHT = "inFlight";
+
+  /** Whether callback URLs may name loopback addresses (the development profile: yes, for a local receiver). */
+  public static final String HOOKS_ALLOW_LOOPBACK = "allowLoopback";
+
+  /** Whether callback URLs may name private, link-local and other internal addresses. */
+  public static final String HOOKS_ALLOW_PRIVATE = "allowPrivate";
 }

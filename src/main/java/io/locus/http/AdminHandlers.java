@@ -2,7 +2,7 @@ package io.locus.http;
 
 import io.locus.common.Failure;
 import io.locus.auth.AuthSettings;
-import io.locus.auth.ConsumerRequests;
+import io.locus.common.ConsumerRequests;
 import io.locus.record.ExactJson;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

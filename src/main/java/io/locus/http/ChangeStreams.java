@@ -4,6 +4,7 @@ import io.locus.common.Addresses;
 import io.locus.common.Failure;
 import io.locus.feed.CatchUp;
 import io.locus.feed.ChangeEvent;
+import io.locus.feed.ChangeJson;
 import io.locus.feed.ReplayRequest;
 import io.locus.feed.StreamedChange;
 import io.locus.geo.Earth;
@@ -23,7 +24,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.locus.auth.OAuthHandler;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
@@ -391,7 +391,7 @@ final class ChangeStreams {
         return;
       }
       String kind = change.kind().wire();
-      if (sink.send(streamed.offset(), kind, render(kind, change, streamed.offset()))) {
+      if (sink.send(streamed.offset(), kind, ChangeJson.render(change, base, Long.toString(streamed.offset())))) {
         sent.increment();
       } else {
         close("slow", "too slow: more than " + MAX_QUEUED_BYTES + " bytes wait for this client; resume from the last event");
@@ -404,34 +404,6 @@ final class ChangeStreams {
       }
       return (change.state() != null && area.contains(Earth.point(change.state().lat(), change.state().lon())))
           || (change.previous() != null && area.contains(Earth.point(change.previous().lat(), change.previous().lon())));
-    }
-
-    private Buffer render(String kind, ChangeEvent change, long offset) {
-      Buffer json =
-          Buffer.buffer(512)
-              .appendString("{\"event\":\"").appendString(kind)
-              .appendString("\",\"layer\":").appendString(Json.encode(change.layer()))
-              .appendString(",\"id\":").appendString(Json.encode(change.id()))
-              .appendString(",\"record\":");
-      if (change.state() == null) {
-        json.appendString("null");
-      } else {
-        ChangeEvent.State state = change.state();
-        json.appendBuffer(
-            new FeatureJson.Features(change.layer(), base)
-                .add(change.id(), state.coordinates(), state.created(), state.properties(), state.expires(), Double.NaN)
-                .single());
-      }
-      json.appendString(",\"previous\":");
-      if (change.previous() == null) {
-        json.appendString("null");
-      } else {
-        json.appendString("{\"type\":\"Point\",\"coordinates\":[")
-            .appendString(Double.toString(change.previous().lon())).appendString(",")
-            .appendString(Double.toString(change.previous().lat())).appendString("]}");
-      }
-      return json.appendString(",\"time\":").appendString(Long.toString(change.ts() / 1000))
-          .appendString(",\"eventId\":\"").appendString(Long.toString(offset)).appendString("\"}");
     }
 
     /** Ends the stream with a last event saying {@code reason}; {@code cause} tags the metric. */

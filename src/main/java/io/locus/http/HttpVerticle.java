@@ -1,10 +1,11 @@
 package io.locus.http;
 
+import io.locus.common.CallbackTargets;
 import static io.locus.common.ConfigKeys.HTTP;
 
 import io.locus.auth.AuthSettings;
 import io.locus.auth.ConsumerCache;
-import io.locus.auth.ConsumerRequests;
+import io.locus.common.ConsumerRequests;
 import io.locus.auth.OAuthHandler;
 import io.locus.common.Addresses;
 import io.locus.ops.OpsRoutes;
@@ -44,8 +45,12 @@ public final class HttpVerticle extends VerticleBase {
    * has one (else null), from which reads of warm layers are answered without an event-bus hop,
    * and the node's {@link Places}, which nearby searches from an IP or street address use.
    */
-  public HttpVerticle(HttpSettings settings, AuthSettings auth, OpsSettings ops, ServingTier tier, Places places) {
+  private final CallbackTargets targets;
+
+  public HttpVerticle(
+      HttpSettings settings, AuthSettings auth, OpsSettings ops, ServingTier tier, Places places, CallbackTargets targets) {
     this.settings = settings;
+    this.targets = targets;
     this.auth = auth;
     this.ops = ops;
     this.tier = tier;
@@ -67,7 +72,7 @@ public final class HttpVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMERS_CHANGED, changed -> consumers.forget(changed.body().getString("key")));
     OAuthHandler oauth = new OAuthHandler(vertx, auth, settings.publicBaseUrl(), consumers);
     return MalformedRequests.server(vertx, handshake -> streams.handshake(handshake, oauth))
-        .requestHandler(MalformedRequests.checkingHost(router(vertx, api, new LocalReads(vertx, tier), places, streams, auth, oauth, ops.metricsEnabled())))
+        .requestHandler(MalformedRequests.checkingHost(router(vertx, api, new LocalReads(vertx, tier), places, streams, auth, targets, oauth, ops.metricsEnabled())))
         .listen(settings.port(), settings.host())
         .onSuccess(
             listening -> {
@@ -100,10 +105,11 @@ public final class HttpVerticle extends VerticleBase {
       Places places,
       ChangeStreams streams,
       AuthSettings auth,
+      CallbackTargets targets,
       Handler<RoutingContext> oauth,
       boolean metrics) {
     RecordHandlers records = new RecordHandlers(api, local);
-    LayerHandlers layers = new LayerHandlers(api);
+    LayerHandlers layers = new LayerHandlers(api, targets);
     SearchHandlers search = new SearchHandlers(api, local, places);
     AdminHandlers admin = new AdminHandlers(api, auth);
 

@@ -1,5 +1,6 @@
 package io.locus.http;
 
+import io.locus.common.CallbackTargets;
 import io.locus.auth.OAuthHandler;
 import io.locus.layer.LayerRequests;
 import io.locus.common.Times;
@@ -18,9 +19,11 @@ final class LayerHandlers {
   static final int PAGE_SIZE = 100;
 
   private final Api api;
+  private final CallbackTargets targets;
 
-  LayerHandlers(Api api) {
+  LayerHandlers(Api api, CallbackTargets targets) {
     this.api = api;
+    this.targets = targets;
   }
 
   void list(RoutingContext ctx) {
@@ -41,7 +44,7 @@ final class LayerHandlers {
   void put(RoutingContext ctx) {
     String name = Names.layer(Api.param(ctx, "name"));
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ExactJson.parseObject(ctx.body().buffer());
-    JsonObject layer = LayerInput.parse(name, body, Times.nowSeconds()).put(LayerAccess.OWNER, OAuthHandler.consumer(ctx));
+    JsonObject layer = LayerInput.parse(name, body, Times.nowSeconds(), targets).put(LayerAccess.OWNER, OAuthHandler.consumer(ctx));
     Api.respond(ctx, 200, api.ask(ctx, LayerRequests.PUT, new LayerRequests.Put(layer)));
   }
 

@@ -1,5 +1,6 @@
 package io.locus.http;
 
+import io.locus.record.FeatureJson;
 import io.locus.common.Failure;
 import io.locus.common.Times;
 import io.locus.record.WriteBatch;
@@ -106,7 +107,7 @@ final class RecordHandlers {
                   FeatureJson.Features features = new FeatureJson.Features(layer, base);
                   List<IndexReader.Entry> inMemory = local.get(layer, ids);
                   if (inMemory != null) {
-                    inMemory.forEach(e -> features.add(e, Double.NaN));
+                    inMemory.forEach(e -> features.add(e.id(), e.coordinates(), e.created(), e.properties(), e.expires(), Double.NaN));
                     return Future.succeededFuture(features);
                   }
                   return api.askRead(ctx, RecordReads.GET, new RecordReads.Get(layer, ids))

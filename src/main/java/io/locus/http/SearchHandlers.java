@@ -1,5 +1,6 @@
 package io.locus.http;
 
+import io.locus.record.FeatureJson;
 import io.locus.common.Failure;
 import io.locus.query.RecordSearch;
 import io.locus.geo.Areas;
@@ -148,7 +149,7 @@ final class SearchHandlers {
                     FeatureJson.Features features = new FeatureJson.Features(layer, base);
                     for (SpatialSearch.Hit hit : page.hits()) {
                       IndexReader.Entry entry = hit.entry();
-                      features.add(entry, hit.distance());
+                      features.add(entry.id(), entry.coordinates(), entry.created(), entry.properties(), entry.expires(), hit.distance());
                     }
                     return Future.succeededFuture(features.page(page.nextCursor(), query == null ? null : query.result()));
                   }

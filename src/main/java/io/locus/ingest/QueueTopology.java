@@ -19,6 +19,13 @@ import io.vertx.rabbitmq.RabbitMQClient;
  *   <li>exchange {@code <prefix>.changes} (topic): the change feed ({@code feed.ChangeEvent}),
  *       routed by the shard number like the writes, so a consumer bound to some shards keeps
  *       each record's order; a query node binds its own queue to {@code #}, every shard;
+ *   <li>{@code <prefix>.hooks.shard.<n>}: durable quorum queues with a single active consumer,
+ *       each bound to one shard of the change feed, from which webhooks are sent ({@code
+ *       HookVerticle}): every change, in each record's order;
+ *   <li>exchange {@code <prefix>.hooks} (direct) and a queue per webhook receiver, {@code
+ *       <prefix>.hook.<endpoint>} ({@link #declareHookEndpoint}), each with a single active
+ *       consumer, so one receiver that is down holds up no other; {@code <prefix>.hooks.dead}:
+ *       the deliveries given up on, with the reason;
  *   <li>{@code <prefix>.changes.stream} ({@link #declareChangeStream}): a stream queue bound to
  *       every shard of the change feed, kept for {@code rabbitmq.changeRetentionSeconds} (or until it holds {@code
  *       rabbitmq.changeRetentionMegabytes}), from which API nodes serve the change stream and its
@@ -60,6 +67,37 @@ public final class QueueTopology {
 
   public String shardQueue(int shard) {
     return settings.namePrefix() + ".shard." + shard;
+  }
+
+  /** The webhook deliveries' exchange, routed by endpoint id. */
+  public String hooksExchange() {
+    return settings.namePrefix() + ".hooks";
+  }
+
+  /** The queue of a shard's changes waiting to be turned into webhook deliveries. */
+  public String hookShardQueue(int shard) {
+    return hooksExchange() + ".shard." + shard;
+  }
+
+  /** The queue of one webhook receiver's deliveries. */
+  public String hookQueue(String endpoint) {
+    return settings.namePrefix() + ".hook." + endpoint;
+  }
+
+  /** Webhook deliveries given up on. */
+  public String hookDeadQueue() {
+    return hooksExchange() + ".dead";
+  }
+
+  /** The routing key of {@link #hookDeadQueue} on {@link #hooksExchange}. */
+  public static final String HOOK_DEAD_KEY = "dead";
+
+  /** Declares the queue of webhook receiver {@code endpoint}, bound to its routing key; idempotent. */
+  public Future<Void> declareHookEndpoint(RabbitMQClient client, String endpoint) {
+    JsonObject arguments = new JsonObject().put("x-queue-type", "quorum").put("x-single-active-consumer", true);
+    return client
+        .queueDeclare(hookQueue(endpoint), true, false, false, arguments)
+        .compose(v -> client.queueBind(hookQueue(endpoint), hooksExchange(), endpoint));
   }
 
   /** Routing key of a shard. */
@@ -110,7 +148,10 @@ public final class QueueTopology {
             .compose(v -> client.exchangeDeclare(deadLetterExchange(), "fanout", true, false))
             .compose(v -> client.exchangeDeclare(changesExchange(), "topic", true, false))
             .compose(v -> client.queueDeclare(deadLetterQueue(), true, false, false, quorum).mapEmpty())
-            .compose(v -> client.queueBind(deadLetterQueue(), deadLetterExchange(), ""));
+            .compose(v -> client.queueBind(deadLetterQueue(), deadLetterExchange(), ""))
+            .compose(v -> client.exchangeDeclare(hooksExchange(), "direct", true, false))
+            .compose(v -> client.queueDeclare(hookDeadQueue(), true, false, false, quorum).mapEmpty())
+            .compose(v -> client.queueBind(hookDeadQueue(), hooksExchange(), HOOK_DEAD_KEY));
     for (int shard = 0; shard < settings.shards(); shard++) {
       int n = shard;
       JsonObject arguments =
@@ -121,7 +162,9 @@ public final class QueueTopology {
               .put("x-dead-letter-exchange", deadLetterExchange());
       done =
           done.compose(v -> client.queueDeclare(shardQueue(n), true, false, false, arguments).mapEmpty())
-              .compose(v -> client.queueBind(shardQueue(n), exchange(), routingKey(n)));
+              .compose(v -> client.queueBind(shardQueue(n), exchange(), routingKey(n)))
+              .compose(v -> client.queueDeclare(hookShardQueue(n), true, false, false, quorum.copy().put("x-single-active-consumer", true)).mapEmpty())
+              .compose(v -> client.queueBind(hookShardQueue(n), changesExchange(), routingKey(n)));
     }
     return done;
   }

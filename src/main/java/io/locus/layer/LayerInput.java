@@ -1,9 +1,11 @@
 package io.locus.layer;
 
+import io.locus.common.CallbackTargets;
 import io.locus.common.Failure;
 import io.locus.record.Names;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 
 /** Validates the body of {@code PUT /0.1/layers/{name}} into the stored layer shape. */
 public final class LayerInput {
@@ -15,9 +17,11 @@ public final class LayerInput {
   /**
    * The layer {@code name} as the body describes it: {@code title}, {@code description}, {@code
    * public} and {@code callback_urls} are optional; {@code created} and {@code updated} are set
-   * to {@code nowSeconds} (the store keeps the original {@code created} of an existing layer).
+   * to {@code nowSeconds} (the store keeps the original {@code created} of an existing layer). A
+   * callback URL that {@code targets} refuses by its text (a loopback, private or link-local
+   * address) is a 400.
    */
-  public static JsonObject parse(String name, JsonObject body, long nowSeconds) {
+  public static JsonObject parse(String name, JsonObject body, long nowSeconds, CallbackTargets targets) {
     Names.layer(name);
     Object bodyName = body.getValue("name");
     if (bodyName != null && !name.equals(bodyName)) {
@@ -38,6 +42,10 @@ public final class LayerInput {
     for (Object url : callbacks) {
       if (!(url instanceof String text) || !text.matches("https?://[^\\s]{1,2000}") || !absoluteHttp(text)) {
         throw Failure.badRequest("callback_urls must be http(s) URLs, got " + url);
+      }
+      String refusal = targets.refusalOf(URI.create(text));
+      if (refusal != null) {
+        throw Failure.badRequest(refusal);
       }
     }
     return new JsonObject()

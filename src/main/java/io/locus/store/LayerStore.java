@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The {@code layers} table (one row per layer, in the JSON shape of the API plus its {@code
@@ -111,6 +113,26 @@ public final class LayerStore {
   }
 
   /**
+   * Every callback URL of every layer, once each: the webhook receivers there may be deliveries
+   * for. Reads the whole table (one row per layer).
+   */
+  public Future<Set<String>> callbackUrls() {
+    return client
+        .executeWithFullFetch(statements.callbacks().bind())
+        .map(
+            rows -> {
+              Set<String> urls = new TreeSet<>();
+              rows.forEach(row -> {
+                List<String> listed = row.getList("callback_urls", String.class);
+                if (listed != null) {
+                  urls.addAll(listed);
+                }
+              });
+              return urls;
+            });
+  }
+
+  /**
    * Gives every layer without an owner (made before layers had owners) to {@code owner}; the
    * development profile does this for its development consumer. Reads the whole table, so it
    * is meant for development keyspaces. Answers how many layers were adopted.
@@ -173,7 +195,8 @@ public final class LayerStore {
       PreparedStatement firstPage,
       PreparedStatement nextPage,
       PreparedStatement all,
-      PreparedStatement adopt) {
+      PreparedStatement adopt,
+      PreparedStatement callbacks) {
     static Future<Statements> prepare(CassandraClient client) {
       Future<PreparedStatement> select = client.prepare("SELECT " + COLUMNS + " FROM layers WHERE name = ?");
       Future<PreparedStatement> create =
@@ -192,12 +215,14 @@ public final class LayerStore {
           client.prepare("SELECT name FROM layers_by_owner WHERE owner = ? AND name > ? LIMIT ?");
       Future<PreparedStatement> all = client.prepare("SELECT name, owner FROM layers");
       Future<PreparedStatement> adopt = client.prepare("UPDATE layers SET owner = ? WHERE name = ? IF owner = null");
-      return Future.all(List.of(select, create, update, delete, list, unlist, firstPage, nextPage, all, adopt))
+      Future<PreparedStatement> callbacks = client.prepare("SELECT callback_urls FROM layers");
+      return Future.all(List.of(select, create, update, delete, list, unlist, firstPage, nextPage, all, adopt, callbacks))
           .map(
               prepared ->
                   new Statements(
                       select.result(), create.result(), update.result(), delete.result(), list.result(),
-                      unlist.result(), firstPage.result(), nextPage.result(), all.result(), adopt.result()));
+                      unlist.result(), firstPage.result(), nextPage.result(), all.result(), adopt.result(),
+                      callbacks.result()));
     }
   }
 }

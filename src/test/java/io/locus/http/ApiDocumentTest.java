@@ -3,6 +3,7 @@ package io.locus.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.locus.auth.AuthSettings;
+import io.locus.common.CallbackTargets;
 import io.locus.common.ConfigKeys;
 import io.locus.place.PlaceSettings;
 import io.locus.place.Places;
@@ -43,6 +44,7 @@ class ApiDocumentTest {
             new Places(vertx, PlaceSettings.from(config.getJsonObject(ConfigKeys.PLACES))),
             new ChangeStreams(vertx, api),
             AuthSettings.from(config.getJsonObject(ConfigKeys.AUTH)),
+            new CallbackTargets(true, false),
             ctx -> ctx.fail(500),
             true);
   }

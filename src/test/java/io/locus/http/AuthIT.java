@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.locus.auth.AuthSettings;
 import io.locus.auth.OAuthSignature;
 import io.locus.auth.OAuthSignature.Param;
+import io.locus.common.CallbackTargets;
 import io.locus.common.ConfigKeys;
 import io.locus.place.PlaceSettings;
 import io.locus.place.Places;
@@ -123,6 +124,7 @@ class AuthIT {
               new Places(NODE.node().vertx(), PlaceSettings.from(NODE.node().config.getJsonObject(ConfigKeys.PLACES))),
               new ChangeStreams(NODE.node().vertx(), new Api(NODE.node().vertx(), HttpSettings.from(NODE.node().config.getJsonObject(ConfigKeys.HTTP)))),
               AuthSettings.from(NODE.node().config.getJsonObject(ConfigKeys.AUTH)),
+              new CallbackTargets(true, false),
               ctx -> ctx.fail(500),
               true);
       List<String> checked = new ArrayList<>();

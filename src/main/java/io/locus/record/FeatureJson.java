@@ -1,8 +1,6 @@
-package io.locus.http;
+package io.locus.record;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import io.locus.record.ExactJson;
-import io.locus.store.IndexReader;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,33 +15,28 @@ import io.vertx.core.json.JsonObject;
  * in as the JSON text they were stored as (a record's stored properties never hold {@code
  * layer}: the write path removes it), so an answer parses and re-encodes nothing.
  */
-final class FeatureJson {
+public final class FeatureJson {
   private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
 
   private FeatureJson() {}
 
   /** Features of one layer, written as they are added, into a Feature or a FeatureCollection. */
-  static final class Features {
+  public static final class Features {
     private final String layer;
     private final String baseUrl;
     private final Buffer features = Buffer.buffer(4096);
     private int count;
 
-    Features(String layer, String baseUrl) {
+    public Features(String layer, String baseUrl) {
       this.layer = layer;
       this.baseUrl = baseUrl;
-    }
-
-    /** Adds a record of the index, with its {@code distance} in metres unless that is NaN. */
-    Features add(IndexReader.Entry entry, double distance) {
-      return add(entry.id(), entry.coordinates(), entry.created(), entry.properties(), entry.expires(), distance);
     }
 
     /**
      * Adds a stored record (its coordinates {@code [lon,lat]} and properties as stored JSON
      * text, its {@code expires} unless 0), with its {@code distance} in metres unless that is NaN.
      */
-    Features add(String id, String coordinates, long created, String properties, long expires, double distance) {
+    public Features add(String id, String coordinates, long created, String properties, long expires, double distance) {
       if (count++ > 0) {
         features.appendByte((byte) ',');
       }
@@ -70,19 +63,19 @@ final class FeatureJson {
     }
 
     /** Adds a row of the query verticles' answers: {@code id, coordinates, created, properties[, distance]}. */
-    Features add(JsonObject row) {
+    public Features add(JsonObject row) {
       Double distance = row.getDouble("distance");
       return add(
           row.getString("id"), row.getString("coordinates"), row.getLong("created"), row.getString("properties"),
           row.getLong("expires", 0L), distance == null ? Double.NaN : distance);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
       return count == 0;
     }
 
     /** The single feature added, as a Feature. */
-    Buffer single() {
+    public Buffer single() {
       if (count != 1) {
         throw new IllegalStateException(count + " features, not one");
       }
@@ -90,7 +83,7 @@ final class FeatureJson {
     }
 
     /** A FeatureCollection of the features added. */
-    Buffer collection() {
+    public Buffer collection() {
       return Buffer.buffer(features.length() + 64)
           .appendString("{\"type\":\"FeatureCollection\",\"features\":[")
           .appendBuffer(features)
@@ -103,7 +96,7 @@ final class FeatureJson {
      * former); null when this page is the last. {@code query}, when not null, is added as the
      * answer's {@code query} object (where an IP or street address searched from was found).
      */
-    Buffer page(String nextCursor, JsonObject query) {
+    public Buffer page(String nextCursor, JsonObject query) {
       Buffer page =
           Buffer.buffer(features.length() + 128)
               .appendString("{\"type\":\"FeatureCollection\",\"features\":[")
@@ -131,7 +124,7 @@ final class FeatureJson {
     out.appendByte((byte) '"').appendBytes(QUOTE.quoteAsUTF8(text)).appendByte((byte) '"');
   }
 
-  static JsonObject point(String coordinates) {
+  public static JsonObject point(String coordinates) {
     JsonArray lonLat = ExactJson.parseArray(coordinates);
     return new JsonObject().put("type", "Point").put("coordinates", lonLat);
   }

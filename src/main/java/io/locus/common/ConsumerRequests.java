@@ -1,11 +1,11 @@
-package io.locus.auth;
+package io.locus.common;
 
-import io.locus.common.Addresses;
-import io.locus.common.BusRequest;
-import io.locus.common.Operation;
 import io.vertx.core.json.JsonObject;
 
-/** The contract of {@link Addresses#CONSUMERS}, served by {@link ConsumerVerticle}. */
+/**
+ * The contract of {@link Addresses#CONSUMERS}, served by the auth feature's consumer verticle;
+ * here, below the features, as more than one asks it (signatures, webhook signing).
+ */
 public final class ConsumerRequests {
   private ConsumerRequests() {}
 
@@ -33,7 +33,7 @@ public final class ConsumerRequests {
     }
   }
 
-  /** Create a consumer called {@code name} with its own rate limit ({@link RateLimit} JSON, or null). */
+  /** Create a consumer called {@code name} with its own rate limit ({@code auth.RateLimit} JSON, or null). */
   public record Create(String name, JsonObject rateLimit) implements BusRequest {
     @Override
     public JsonObject toJson() {

@@ -1,0 +1,153 @@
+package io.locus.ingest;
+
+import com.rabbitmq.client.AMQP;
+import io.locus.feed.ChangeEvent;
+import io.locus.feed.ChangeJson;
+import io.locus.store.LayerStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.RabbitMQMessage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the changes of the hook shard queues into webhook deliveries: for each change of a layer
+ * with {@code callback_urls}, one {@link HookDelivery} per URL, published (confirmed) to that
+ * receiver's queue before the change is acknowledged. A record's changes are handled one at a
+ * time, in queue order, so its deliveries reach each receiver's queue in order. A failure
+ * (broker or Cassandra unreachable) is retried in place, for as long as it takes, so that order
+ * holds; a change of a layer that no longer exists is dropped. Not thread-safe: use it from one
+ * event-loop context.
+ */
+final class HookFanout {
+  private static final Logger LOG = LoggerFactory.getLogger(HookFanout.class);
+  private static final long LAYER_FRESH_MS = 1_000;
+  private static final int LAYERS_KEPT = 10_000;
+  private static final AMQP.BasicProperties PROPERTIES =
+      new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").build();
+
+  private final Vertx vertx;
+  private final LayerStore layers;
+  private final ConfirmedPublisher publisher;
+  private final QueueTopology topology;
+  private final Deliveries deliveries;
+  private final String publicBaseUrl;
+  /** Declares a receiver's queue (once per connection) and has the node's deliverers follow it. */
+  private final Function<String, Future<Void>> endpoint;
+  private final BooleanSupplier stopping;
+  private final List<KeyedSequencer> shards = new ArrayList<>();
+  private final Map<String, Held> recent =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
+          return size() > LAYERS_KEPT;
+        }
+      };
+
+  /** A layer as read lately: null when it does not exist. */
+  private record Held(JsonObject layer, long at) {}
+
+  HookFanout(
+      Vertx vertx,
+      LayerStore layers,
+      ConfirmedPublisher publisher,
+      QueueTopology topology,
+      Deliveries deliveries,
+      String publicBaseUrl,
+      Function<String, Future<Void>> endpoint,
+      BooleanSupplier stopping) {
+    this.vertx = vertx;
+    this.layers = layers;
+    this.publisher = publisher;
+    this.topology = topology;
+    this.deliveries = deliveries;
+    this.publicBaseUrl = publicBaseUrl;
+    this.endpoint = endpoint;
+    this.stopping = stopping;
+    for (int shard = 0; shard < topology.shards(); shard++) {
+      shards.add(new KeyedSequencer());
+    }
+  }
+
+  void onMessage(int shard, RabbitMQMessage message) {
+    Deliveries.Delivery delivery = deliveries.received(message);
+    ChangeEvent change;
+    try {
+      change = ChangeEvent.fromBuffer(message.body());
+    } catch (IllegalArgumentException malformed) {
+      LOG.warn("dropping a malformed change from the hook queue of shard {}: {}", shard, malformed.getMessage());
+      deliveries.ack(delivery);
+      return;
+    }
+    if (change.kind() == ChangeEvent.Kind.PURGE) {
+      deliveries.ack(delivery);
+      return;
+    }
+    BooleanSupplier giveUp = () -> stopping.getAsBoolean() || deliveries.lapsed(delivery);
+    shards
+        .get(shard)
+        .submit(change.layer() + '\u0000' + change.id(), () -> RetryPolicy.WRITES.retrying(vertx, () -> fanOut(change), giveUp))
+        .onSuccess(v -> deliveries.ack(delivery))
+        .onFailure(
+            cause -> {
+              if (giveUp.getAsBoolean()) {
+                deliveries.requeue(delivery);
+              } else {
+                LOG.warn("dropping the webhooks of a change of {}/{}: {}", change.layer(), change.id(), cause.toString());
+                deliveries.ack(delivery);
+              }
+            });
+  }
+
+  private Future<Void> fanOut(ChangeEvent change) {
+    return layer(change.layer())
+        .compose(
+            layer -> {
+              if (layer == null || layer.getJsonArray("callback_urls", new JsonArray()).isEmpty()) {
+                return Future.succeededFuture();
+              }
+              String body = ChangeJson.render(change, publicBaseUrl, null).toString();
+              long queued = System.currentTimeMillis();
+              List<Future<Void>> published = new ArrayList<>();
+              for (Object url : layer.getJsonArray("callback_urls")) {
+                HookDelivery delivery =
+                    new HookDelivery(
+                        (String) url, change.layer(), change.id(), layer.getString(LayerStore.OWNER), change.kind().wire(),
+                        deliveryId(change, (String) url), queued, body);
+                String receiver = HookDelivery.endpointOf(delivery.url());
+                published.add(
+                    endpoint
+                        .apply(receiver)
+                        .compose(v -> publisher.publish(topology.hooksExchange(), receiver, PROPERTIES, delivery.toBuffer())));
+              }
+              return Future.all(published).mapEmpty();
+            });
+  }
+
+  /**
+   * The id of the delivery of {@code change} to {@code url}: the same however often the change
+   * is handled (a redelivered change, a retried fan-out), so that receivers can drop repeats.
+   */
+  static String deliveryId(ChangeEvent change, String url) {
+    String key = change.layer() + '\u0000' + change.id() + '\u0000' + change.kind().wire() + '\u0000' + change.ts() + '\u0000' + url;
+    return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  private Future<JsonObject> layer(String name) {
+    Held held = recent.get(name);
+    if (held != null && System.currentTimeMillis() - held.at() < LAYER_FRESH_MS) {
+      return Future.succeededFuture(held.layer());
+    }
+    return layers.get(name).onSuccess(layer -> recent.put(name, new Held(layer, System.currentTimeMillis())));
+  }
+}
