@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -65,18 +66,10 @@ public final class LayerStore {
    * the layer is gone or belongs to another consumer.
    */
   public Future<Boolean> update(JsonObject layer) {
-    BoundStatement update =
-        statements
-            .update()
-            .bind(
-                layer.getString("title"),
-                layer.getString("description"),
-                layer.getBoolean("public"),
-                layer.getJsonArray("callback_urls").getList(),
-                layer.getLong("created"),
-                layer.getLong("updated"),
-                layer.getString("name"),
-                layer.getString(OWNER));
+    List<Object> values = settingsOf(layer);
+    values.add(layer.getString("name"));
+    values.add(layer.getString(OWNER));
+    BoundStatement update = statements.update().bind(values.toArray());
     return client
         .execute(update)
         .compose(rows -> rows.wasApplied() ? listed(layer).map(true) : Future.succeededFuture(false));
@@ -156,16 +149,25 @@ public final class LayerStore {
             });
   }
 
+  /** Binds every column of {@code layer} in {@link #COLUMNS} order. */
   private static BoundStatement bind(PreparedStatement statement, JsonObject layer) {
-    return statement.bind(
-        layer.getString("name"),
-        layer.getString("title"),
-        layer.getString("description"),
-        layer.getBoolean("public"),
-        layer.getJsonArray("callback_urls").getList(),
-        layer.getLong("created"),
-        layer.getLong("updated"),
-        layer.getString(OWNER));
+    List<Object> values = new ArrayList<>();
+    values.add(layer.getString("name"));
+    values.addAll(settingsOf(layer));
+    values.add(layer.getString(OWNER));
+    return statement.bind(values.toArray());
+  }
+
+  /** The layer's settings, as {@link #COLUMNS} lists them between its name and its owner. */
+  private static List<Object> settingsOf(JsonObject layer) {
+    return new ArrayList<>(
+        Arrays.asList(
+            layer.getString("title"),
+            layer.getString("description"),
+            layer.getBoolean("public"),
+            layer.getJsonArray("callback_urls").getList(),
+            layer.getLong("created"),
+            layer.getLong("updated")));
   }
 
   private static JsonObject toJson(Row row) {
