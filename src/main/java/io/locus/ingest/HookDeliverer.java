@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
@@ -47,13 +48,15 @@ import org.slf4j.LoggerFactory;
  * hooks.firstRetryMs} up to {@code hooks.maxRetryMs}, with jitter, until {@code
  * hooks.maxAttempts} attempts or {@code hooks.maxAgeSeconds} since the change: then the delivery
  * goes to {@code <prefix>.hooks.dead} with the reason. Before every attempt the receiver's host
- * is resolved and each address checked against {@link CallbackTargets}; the request goes to the
- * address checked, so a name cannot resolve to an internal address between check and call.
+ * is resolved (at most every ten seconds) and each address checked against {@link
+ * CallbackTargets}; the request goes to the address checked, so a name cannot resolve to an
+ * internal address between check and call.
  * Not thread-safe but for {@link #subscriptionTags}: use it from one event-loop context.
  */
 final class HookDeliverer {
   private static final Logger LOG = LoggerFactory.getLogger(HookDeliverer.class);
   private static final long SECRET_FRESH_MS = 30_000;
+  private static final long RESOLVED_FRESH_MS = 10_000;
   private static final AMQP.BasicProperties DEAD =
       new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").build();
 
@@ -71,10 +74,14 @@ final class HookDeliverer {
   private final List<RabbitMQConsumer> subscriptions = new CopyOnWriteArrayList<>();
   private final KeyedSequencer sequencer = new KeyedSequencer();
   private final Map<String, Secret> secrets = new HashMap<>();
+  private final Map<String, Resolved> resolved = new HashMap<>();
   /** Deliveries waiting for their next attempt, by timer. */
   private final Map<Long, Promise<Void>> waiting = new HashMap<>();
 
   private record Secret(Future<String> secret, long at) {}
+
+  /** A host's checked address as looked up at {@code at}: a failed look-up is kept as long, so as not to hammer DNS. */
+  private record Resolved(Future<InetAddress> address, long at) {}
 
   HookDeliverer(
       Vertx vertx,
@@ -93,7 +100,9 @@ final class HookDeliverer {
     this.publisher = publisher;
     this.secretOf = secretOf;
     this.stopping = stopping;
-    this.http = vertx.createHttpClient();
+    // One connection per delivery in flight (HTTP/1.1 sends one request at a time on each): the
+    // default pool of 5 a host held a local receiver to about 1,100 deliveries a second.
+    this.http = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(settings.inFlight()));
   }
 
   /** Consumes the queue of receiver {@code endpoint} from now on (once; it is declared first). */
@@ -239,8 +248,21 @@ final class HookDeliverer {
                     : Future.failedFuture("receiver answered " + response.statusCode()));
   }
 
-  /** The first address of {@code host} when every address it has may be called; else fails 403. */
+  /**
+   * The first address of {@code host} when every address it has may be called; else fails 403.
+   * A name's addresses are looked up (on a worker) at most every {@link #RESOLVED_FRESH_MS}.
+   */
   private Future<InetAddress> resolve(String host) {
+    Resolved known = resolved.get(host);
+    if (known != null && System.currentTimeMillis() - known.at() < RESOLVED_FRESH_MS) {
+      return known.address();
+    }
+    Future<InetAddress> address = lookUp(host);
+    resolved.put(host, new Resolved(address, System.currentTimeMillis()));
+    return address;
+  }
+
+  private Future<InetAddress> lookUp(String host) {
     return vertx.executeBlocking(
         () -> {
           InetAddress[] addresses;
