@@ -75,4 +75,7 @@ public final class Addresses {
    * routed to its queue, so that every node's {@code HookVerticle} consumes that queue.
    */
   public static final String HOOK_ENDPOINTS = "locus.hooks.endpoints";
+
+  /** Published (to every node) with a layer's name when its fences changed; sent by {@code LayerVerticle}. */
+  public static final String FENCES_CHANGED = "locus.fences.changed";
 }

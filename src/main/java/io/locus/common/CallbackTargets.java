@@ -3,7 +3,9 @@ package io.locus.common;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import io.vertx.core.json.JsonArray;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 
@@ -19,6 +21,44 @@ import java.util.Locale;
  * resolve to internal addresses.
  */
 public record CallbackTargets(boolean allowLoopback, boolean allowPrivate) {
+  /** The most callback URLs one layer or fence may have. */
+  public static final int MAX_URLS = 16;
+
+  /**
+   * A {@code callback_urls} member as a body gives it (absent or null: none), validated: at most
+   * {@link #MAX_URLS} absolute http(s) URLs with a host, each allowed by {@link #refusalOf(URI)};
+   * anything else is a {@link Failure} 400 naming what is wrong.
+   */
+  public JsonArray urls(Object value) {
+    if (value != null && !(value instanceof JsonArray)) {
+      throw Failure.badRequest("\"callback_urls\" must be a list of URLs");
+    }
+    JsonArray urls = value == null ? new JsonArray() : (JsonArray) value;
+    if (urls.size() > MAX_URLS) {
+      throw Failure.badRequest("at most " + MAX_URLS + " callback_urls");
+    }
+    for (Object url : urls) {
+      URI uri = url instanceof String text && text.matches("https?://[^\\s]{1,2000}") ? absolute(text) : null;
+      if (uri == null) {
+        throw Failure.badRequest("callback_urls must be http(s) URLs, got " + url);
+      }
+      String refusal = refusalOf(uri);
+      if (refusal != null) {
+        throw Failure.badRequest(refusal);
+      }
+    }
+    return urls.copy();
+  }
+
+  /** {@code url} parsed, when it is absolute with a host (webhooks will be sent there); else null. */
+  private static URI absolute(String url) {
+    try {
+      URI uri = new URI(url);
+      return uri.getHost() != null && !uri.getHost().isEmpty() ? uri : null;
+    } catch (URISyntaxException malformed) {
+      return null;
+    }
+  }
 
   /** Why {@code url} may not be called, judged from its text alone, or null when it may. */
   public String refusalOf(URI url) {

@@ -27,14 +27,18 @@ import io.vertx.core.json.JsonObject;
  *   <li>{@code state}: for an upsert, the exact coordinates text and properties JSON as stored,
  *       and {@code expires} (epoch seconds) when the record expires;
  *   <li>{@code previous}: the position before this write, when there was one (absent for a
- *       first write and for purges).
+ *       first write and for purges);
+ *   <li>fence events ({@code enter}, {@code exit}, {@code inside}, {@code outside}, {@code
+ *       cross}) carry the {@code state} and {@code previous} of the record change they were
+ *       judged from, its {@code ts}, and {@code fence}, the fence's id.
  * </ul>
  *
  * @param id null for a purge
  * @param state null unless an upsert
  * @param previous null when there was no earlier position
+ * @param fence the fence, for a fence event ({@link Kind#isFence}); else null
  */
-public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard, State state, Position previous) {
+public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard, State state, Position previous, String fence) {
   /** The format version this class writes and reads. */
   public static final int VERSION = 1;
 
@@ -43,11 +47,22 @@ public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard
     UPSERT,
     DELETE,
     EXPIRE,
-    PURGE;
+    PURGE,
+    /** Fence events: what a record's change did relative to one of the layer's fences. */
+    ENTER,
+    EXIT,
+    INSIDE,
+    OUTSIDE,
+    CROSS;
 
     /** The kind as the wire and the change stream's {@code event} field name it. */
     public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether this is a fence event, judged from a record's change, rather than a change itself. */
+    public boolean isFence() {
+      return ordinal() >= ENTER.ordinal();
     }
   }
 
@@ -59,22 +74,27 @@ public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard
 
   /** An upsert of {@code id} to {@code state}. */
   public static ChangeEvent upsert(String layer, String id, long ts, int shard, State state, Position previous) {
-    return new ChangeEvent(Kind.UPSERT, layer, id, ts, shard, state, previous);
+    return new ChangeEvent(Kind.UPSERT, layer, id, ts, shard, state, previous, null);
   }
 
   /** The deletion of {@code id}. */
   public static ChangeEvent delete(String layer, String id, long ts, int shard, Position previous) {
-    return new ChangeEvent(Kind.DELETE, layer, id, ts, shard, null, previous);
+    return new ChangeEvent(Kind.DELETE, layer, id, ts, shard, null, previous, null);
   }
 
   /** The expiry of {@code id}, which was at {@code previous}. */
   public static ChangeEvent expire(String layer, String id, long ts, int shard, Position previous) {
-    return new ChangeEvent(Kind.EXPIRE, layer, id, ts, shard, null, previous);
+    return new ChangeEvent(Kind.EXPIRE, layer, id, ts, shard, null, previous, null);
+  }
+
+  /** The fence event {@code kind} of fence {@code fence}, judged from the record change {@code change}. */
+  public static ChangeEvent fenced(Kind kind, String fence, ChangeEvent change) {
+    return new ChangeEvent(kind, change.layer, change.id, change.ts, change.shard, change.state, change.previous, fence);
   }
 
   /** The purge of {@code layer}'s records in {@code shard}. */
   public static ChangeEvent purge(String layer, long ts, int shard) {
-    return new ChangeEvent(Kind.PURGE, layer, null, ts, shard, null, null);
+    return new ChangeEvent(Kind.PURGE, layer, null, ts, shard, null, null, null);
   }
 
   /** The message body. */
@@ -99,6 +119,9 @@ public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard
     }
     if (previous != null) {
       json.put("previous", new JsonObject().put("lat", previous.lat()).put("lon", previous.lon()));
+    }
+    if (fence != null) {
+      json.put("fence", fence);
     }
     return json.toBuffer();
   }
@@ -129,10 +152,12 @@ public record ChangeEvent(Kind kind, String layer, String id, long ts, int shard
                       state.getLong("created"),
                       state.getString("properties"),
                       state.getLong("expires", 0L)),
-              previous == null ? null : new Position(previous.getDouble("lat"), previous.getDouble("lon")));
+              previous == null ? null : new Position(previous.getDouble("lat"), previous.getDouble("lon")),
+              json.getString("fence"));
       if (event.layer() == null
           || (kind != Kind.PURGE && event.id() == null)
-          || (kind == Kind.UPSERT && event.state() == null)) {
+          || (kind == Kind.UPSERT && event.state() == null)
+          || (kind.isFence() != (event.fence() != null))) {
         throw new IllegalArgumentException("change event lacks its layer, id or state");
       }
       return event;

@@ -6,7 +6,8 @@ import io.vertx.core.json.Json;
 
 /**
  * A change as clients receive it, on the change stream and in webhooks: {@code {"event":kind,
- * "layer":…,"id":…,"record":Feature or null,"previous":Point or null,"time":epoch ms}}, the
+ * "layer":…,"id":…,"record":Feature or null,"previous":Point or null[,"fence":id],"time":epoch
+ * ms}}, the
  * record rendered exactly as {@code GET} answers it, its links built on {@code baseUrl}.
  */
 public final class ChangeJson {
@@ -36,6 +37,9 @@ public final class ChangeJson {
       json.appendString("{\"type\":\"Point\",\"coordinates\":[")
           .appendString(Double.toString(change.previous().lon())).appendString(",")
           .appendString(Double.toString(change.previous().lat())).appendString("]}");
+    }
+    if (change.fence() != null) {
+      json.appendString(",\"fence\":").appendString(Json.encode(change.fence()));
     }
     json.appendString(",\"time\":").appendString(Long.toString(change.ts() / 1000));
     if (eventId != null) {

@@ -131,6 +131,11 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/0.1/layers.json").handler(layers::list);
     router.get("/0.1/layers/:name").handler(layers::get);
     router.get("/0.1/layers/:name/changes").handler(streams::open);
+    router.get("/0.1/layers/:name/fences").handler(layers::listFences);
+    router.get("/0.1/layers/:name/fences.json").handler(layers::listFences);
+    router.get("/0.1/layers/:name/fences/:fence").handler(layers::getFence);
+    router.put("/0.1/layers/:name/fences/:fence").handler(layers::putFence);
+    router.delete("/0.1/layers/:name/fences/:fence").handler(layers::deleteFence);
     router.get("/0.1/layer/:name").handler(layers::get); // the target of every layerLink
     router.put("/0.1/layers/:name").handler(layers::put);
     router.delete("/0.1/layers/:name").handler(layers::delete);

@@ -1,5 +1,7 @@
 package io.locus.http;
 
+import io.locus.geo.Fence;
+import io.locus.common.Failure;
 import io.locus.common.CallbackTargets;
 import io.locus.auth.OAuthHandler;
 import io.locus.layer.LayerRequests;
@@ -51,5 +53,53 @@ final class LayerHandlers {
   void delete(RoutingContext ctx) {
     String name = Names.layer(Api.param(ctx, "name"));
     Api.respond(ctx, 200, api.ask(ctx, LayerRequests.DELETE, new LayerRequests.Delete(name, OAuthHandler.consumer(ctx))));
+  }
+
+  /** PUT a fence of the caller's layer: {@code geometry}, {@code radius}, {@code detect}, {@code callback_urls}. */
+  void putFence(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "name"));
+    String id = Names.id(Api.param(ctx, "fence"));
+    JsonObject body = ctx.body().length() == 0 ? new JsonObject() : ExactJson.parseObject(ctx.body().buffer());
+    Object bodyId = body.getValue("id");
+    if (bodyId != null && !id.equals(bodyId)) {
+      throw Failure.badRequest("\"id\" in the body differs from the URL");
+    }
+    JsonObject fence = Fence.parse(id, body, targets).toJson();
+    Api.respond(
+        ctx,
+        200,
+        api.layerFor(ctx, layer, LayerAccess.Need.WRITE)
+            .compose(found -> api.ask(ctx, LayerRequests.FENCE_PUT, new LayerRequests.FencePut(layer, fence))));
+  }
+
+  void getFence(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "name"));
+    String id = Names.id(Api.param(ctx, "fence"));
+    Api.respond(
+        ctx,
+        200,
+        api.layerFor(ctx, layer, LayerAccess.Need.READ)
+            .compose(found -> api.askRead(ctx, LayerRequests.FENCE_GET, new LayerRequests.FenceKey(layer, id))));
+  }
+
+  void deleteFence(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "name"));
+    String id = Names.id(Api.param(ctx, "fence"));
+    Api.respond(
+        ctx,
+        200,
+        api.layerFor(ctx, layer, LayerAccess.Need.WRITE)
+            .compose(found -> api.ask(ctx, LayerRequests.FENCE_DELETE, new LayerRequests.FenceKey(layer, id))));
+  }
+
+  /** A page of a layer's fences by id: {@code limit}, {@code cursor}. */
+  void listFences(RoutingContext ctx) {
+    String layer = Names.layer(Api.param(ctx, "name"));
+    String cursor = ctx.queryParams().get("cursor");
+    LayerRequests.FencePage page =
+        new LayerRequests.FencePage(
+            layer, cursor == null || cursor.isEmpty() ? null : cursor, Api.intParam(ctx, "limit", PAGE_SIZE, 1, Api.MAX_LIMIT));
+    Api.respond(
+        ctx, 200, api.layerFor(ctx, layer, LayerAccess.Need.READ).compose(found -> api.askRead(ctx, LayerRequests.FENCE_LIST, page)));
   }
 }

@@ -3,6 +3,12 @@ package io.locus.ingest;
 import com.rabbitmq.client.AMQP;
 import io.locus.feed.ChangeEvent;
 import io.locus.feed.ChangeJson;
+import com.google.common.geometry.S2Point;
+import io.locus.common.CallbackTargets;
+import io.locus.geo.Earth;
+import io.locus.geo.Fence;
+import io.locus.geo.FenceIndex;
+import io.locus.store.FenceStore;
 import io.locus.store.LayerStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the changes of the hook shard queues into webhook deliveries: for each change of a layer
- * with {@code callback_urls}, one {@link HookDelivery} per URL, published (confirmed) to that
- * receiver's queue before the change is acknowledged. A record's changes are handled one at a
+ * Turns the changes of the hook shard queues into webhook deliveries and fence events: for each
+ * change of a layer with {@code callback_urls}, one {@link HookDelivery} per URL, published
+ * (confirmed) to that receiver's queue before the change is acknowledged; and for each event the
+ * change makes relative to the layer's fences ({@link FenceIndex}), the event on the change feed
+ * (for the change stream) and a delivery to the fence's and the layer's {@code callback_urls}. A record's changes are handled one at a
  * time, in queue order, so its deliveries reach each receiver's queue in order. A failure
  * (broker or Cassandra unreachable) is retried in place, for as long as it takes, so that order
  * holds; a change of a layer that no longer exists is dropped. Not thread-safe: use it from one
@@ -38,6 +47,7 @@ final class HookFanout {
 
   private final Vertx vertx;
   private final LayerStore layers;
+  private final FenceStore fenceStore;
   private final ConfirmedPublisher publisher;
   private final QueueTopology topology;
   private final Deliveries deliveries;
@@ -57,9 +67,21 @@ final class HookFanout {
   /** A layer as read lately: null when it does not exist. */
   private record Held(JsonObject layer, long at) {}
 
+  /** A layer's fences as read at {@code at}. */
+  private record HeldFences(Future<FenceIndex> index, long at) {}
+
+  /** Fences are read again this often even when no change of them was announced. */
+  private static final long FENCES_FRESH_MS = 30_000;
+
+  /** Stored fences were checked when they were saved; their URLs are checked again before each delivery. */
+  private static final CallbackTargets STORED = new CallbackTargets(true, true);
+
+  private final Map<String, HeldFences> fenceIndexes = new HashMap<>();
+
   HookFanout(
       Vertx vertx,
       LayerStore layers,
+      FenceStore fenceStore,
       ConfirmedPublisher publisher,
       QueueTopology topology,
       Deliveries deliveries,
@@ -68,6 +90,7 @@ final class HookFanout {
       BooleanSupplier stopping) {
     this.vertx = vertx;
     this.layers = layers;
+    this.fenceStore = fenceStore;
     this.publisher = publisher;
     this.topology = topology;
     this.deliveries = deliveries;
@@ -89,8 +112,8 @@ final class HookFanout {
       deliveries.ack(delivery);
       return;
     }
-    if (change.kind() == ChangeEvent.Kind.PURGE) {
-      deliveries.ack(delivery);
+    if (change.kind() == ChangeEvent.Kind.PURGE || change.kind().isFence()) {
+      deliveries.ack(delivery); // a fence event was delivered when it was judged
       return;
     }
     BooleanSupplier giveUp = () -> stopping.getAsBoolean() || deliveries.lapsed(delivery);
@@ -113,25 +136,78 @@ final class HookFanout {
     return layer(change.layer())
         .compose(
             layer -> {
-              if (layer == null || layer.getJsonArray("callback_urls", new JsonArray()).isEmpty()) {
+              if (layer == null) {
                 return Future.succeededFuture();
               }
-              String body = ChangeJson.render(change, publicBaseUrl, null).toString();
-              long queued = System.currentTimeMillis();
-              List<Future<Void>> published = new ArrayList<>();
-              for (Object url : layer.getJsonArray("callback_urls")) {
-                HookDelivery delivery =
-                    new HookDelivery(
-                        (String) url, change.layer(), change.id(), layer.getString(LayerStore.OWNER), change.kind().wire(),
-                        deliveryId(change, (String) url), queued, body);
-                String receiver = HookDelivery.endpointOf(delivery.url());
-                published.add(
-                    endpoint
-                        .apply(receiver)
-                        .compose(v -> publisher.publish(topology.hooksExchange(), receiver, PROPERTIES, delivery.toBuffer())));
-              }
-              return Future.all(published).mapEmpty();
+              JsonArray layerUrls = layer.getJsonArray("callback_urls", new JsonArray());
+              String owner = layer.getString(LayerStore.OWNER);
+              return fences(change.layer())
+                  .compose(
+                      index -> {
+                        List<Future<Void>> sent = new ArrayList<>();
+                        sent.add(deliver(change, layerUrls, owner));
+                        for (FenceIndex.Hit hit : index.evaluate(position(change.previous()), position(change))) {
+                          ChangeEvent fenced = ChangeEvent.fenced(ChangeEvent.Kind.valueOf(hit.kind().name()), hit.fence().id(), change);
+                          JsonArray urls = hit.fence().callbackUrls().copy();
+                          layerUrls.stream().filter(url -> !urls.contains(url)).forEach(urls::add);
+                          sent.add(
+                              publisher
+                                  .publish(topology.changesExchange(), QueueTopology.routingKey(change.shard()), PROPERTIES, fenced.toBuffer())
+                                  .compose(v -> deliver(fenced, urls, owner)));
+                        }
+                        return Future.all(sent).mapEmpty();
+                      });
             });
+  }
+
+  /** Queues the delivery of {@code change} to each of {@code urls}, signed as {@code owner}. */
+  private Future<Void> deliver(ChangeEvent change, JsonArray urls, String owner) {
+    if (urls.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String body = ChangeJson.render(change, publicBaseUrl, null).toString();
+    long queued = System.currentTimeMillis();
+    List<Future<Void>> published = new ArrayList<>();
+    for (Object url : urls) {
+      HookDelivery delivery =
+          new HookDelivery(
+              (String) url, change.layer(), change.id(), owner, change.kind().wire(), deliveryId(change, (String) url), queued, body);
+      String receiver = HookDelivery.endpointOf(delivery.url());
+      published.add(
+          endpoint.apply(receiver).compose(v -> publisher.publish(topology.hooksExchange(), receiver, PROPERTIES, delivery.toBuffer())));
+    }
+    return Future.all(published).mapEmpty();
+  }
+
+  private static S2Point position(ChangeEvent.Position at) {
+    return at == null ? null : Earth.point(at.lat(), at.lon());
+  }
+
+  /** Where a record change leaves its record: the new position of an upsert, none for a removal. */
+  private static S2Point position(ChangeEvent change) {
+    return change.state() == null ? null : Earth.point(change.state().lat(), change.state().lon());
+  }
+
+  /** Drops what is known of {@code layer}'s fences: they changed. */
+  void fencesChanged(String layer) {
+    fenceIndexes.remove(layer);
+  }
+
+  private Future<FenceIndex> fences(String layer) {
+    HeldFences held = fenceIndexes.get(layer);
+    if (held != null && System.currentTimeMillis() - held.at() < FENCES_FRESH_MS && !held.index().failed()) {
+      return held.index();
+    }
+    Future<FenceIndex> index =
+        fenceStore
+            .all(layer)
+            .map(
+                stored ->
+                    stored.isEmpty()
+                        ? FenceIndex.EMPTY
+                        : new FenceIndex(stored.stream().map(json -> Fence.parse(json.getString("id"), json, STORED)).toList()));
+    fenceIndexes.put(layer, new HeldFences(index, System.currentTimeMillis()));
+    return index;
   }
 
   /**
@@ -139,7 +215,9 @@ final class HookFanout {
    * is handled (a redelivered change, a retried fan-out), so that receivers can drop repeats.
    */
   static String deliveryId(ChangeEvent change, String url) {
-    String key = change.layer() + '\u0000' + change.id() + '\u0000' + change.kind().wire() + '\u0000' + change.ts() + '\u0000' + url;
+    String key =
+        change.layer() + '\u0000' + change.id() + '\u0000' + change.kind().wire() + '\u0000' + change.fence() + '\u0000'
+            + change.ts() + '\u0000' + url;
     return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
   }
 

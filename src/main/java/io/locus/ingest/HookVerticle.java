@@ -3,6 +3,7 @@ package io.locus.ingest;
 import io.locus.common.Addresses;
 import io.locus.common.ConsumerRequests;
 import io.locus.common.Operation;
+import io.locus.store.FenceStore;
 import io.locus.store.LayerStore;
 import io.vertx.cassandra.CassandraClient;
 import io.vertx.core.Future;
@@ -21,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Webhooks: every change of a layer POSTed to each of its {@code callback_urls}, at least once,
- * in order for each record, signed with the layer owner's secret. One instance runs on every
+ * Webhooks and geofences: every change of a layer POSTed to each of its {@code callback_urls}, at
+ * least once, in order for each record, signed with the layer owner's secret; and every change
+ * judged against the layer's fences, the fence events streamed and POSTed likewise. One instance runs on every
  * writer node. It consumes the hook shard queues (one copy of the change feed, each shard with a
  * single active consumer in the cluster) and fans each change out to a queue per receiver
  * ({@link HookFanout}), and it delivers the receivers' queues ({@link HookDeliverer}), each again
@@ -67,11 +69,11 @@ public final class HookVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     publisher = new ConfirmedPublisher(vertx, rabbit.confirmTimeoutMs());
-    return LayerStore.prepare(cassandra)
+    return Future.all(LayerStore.prepare(cassandra), FenceStore.prepare(cassandra))
         .compose(
-            layers ->
+            stores ->
                 BrokerConnection.open(vertx, context, rabbit, this::retireOldChannel, this::onConnected)
-                    .compose(connected -> consume(connected, layers)));
+                    .compose(connected -> consume(connected, stores.resultAt(0), stores.resultAt(1))));
   }
 
   private Future<Void> onConnected(RabbitMQClient connection) {
@@ -83,13 +85,14 @@ public final class HookVerticle extends VerticleBase {
         .compose(v -> connection.basicQos(settings.inFlight()));
   }
 
-  private Future<Void> consume(RabbitMQClient connected, LayerStore layers) {
+  private Future<Void> consume(RabbitMQClient connected, LayerStore layers, FenceStore fences) {
     client = connected;
     deliveries = new Deliveries(client);
     deliverer =
         new HookDeliverer(vertx, client, topology, settings, deliveries, publisher, this::secretOf, () -> stopping);
     HookFanout fanout =
-        new HookFanout(vertx, layers, publisher, topology, deliveries, linkBaseUrl, this::endpoint, () -> stopping);
+        new HookFanout(vertx, layers, fences, publisher, topology, deliveries, linkBaseUrl, this::endpoint, () -> stopping);
+    vertx.eventBus().<String>consumer(Addresses.FENCES_CHANGED, changed -> fanout.fencesChanged(changed.body()));
     vertx.eventBus().<String>consumer(Addresses.HOOK_ENDPOINTS, announced -> follow(announced.body()));
     Future<Void> subscribed = Future.succeededFuture();
     for (int shard = 0; shard < topology.shards(); shard++) {

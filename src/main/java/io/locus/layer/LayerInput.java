@@ -5,12 +5,10 @@ import io.locus.common.Failure;
 import io.locus.record.Names;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 
 /** Validates the body of {@code PUT /0.1/layers/{name}} into the stored layer shape. */
 public final class LayerInput {
   private static final int MAX_TEXT = 4096;
-  private static final int MAX_CALLBACKS = 16;
 
   private LayerInput() {}
 
@@ -31,23 +29,7 @@ public final class LayerInput {
     if (isPublic != null && !(isPublic instanceof Boolean)) {
       throw Failure.badRequest("\"public\" must be true or false");
     }
-    Object urls = body.getValue("callback_urls");
-    if (urls != null && !(urls instanceof JsonArray)) {
-      throw Failure.badRequest("\"callback_urls\" must be a list of URLs");
-    }
-    JsonArray callbacks = urls == null ? new JsonArray() : (JsonArray) urls;
-    if (callbacks.size() > MAX_CALLBACKS) {
-      throw Failure.badRequest("at most " + MAX_CALLBACKS + " callback_urls");
-    }
-    for (Object url : callbacks) {
-      if (!(url instanceof String text) || !text.matches("https?://[^\\s]{1,2000}") || !absoluteHttp(text)) {
-        throw Failure.badRequest("callback_urls must be http(s) URLs, got " + url);
-      }
-      String refusal = targets.refusalOf(URI.create(text));
-      if (refusal != null) {
-        throw Failure.badRequest(refusal);
-      }
-    }
+    JsonArray callbacks = targets.urls(body.getValue("callback_urls"));
     return new JsonObject()
         .put("name", name)
         .put("title", text(body, "title", name))
@@ -67,15 +49,5 @@ public final class LayerInput {
       throw Failure.badRequest("\"" + field + "\" must be a string of at most " + MAX_TEXT + " characters");
     }
     return (String) value;
-  }
-
-  /** Whether {@code url} parses as an absolute URL with a host (webhooks will be sent there). */
-  private static boolean absoluteHttp(String url) {
-    try {
-      java.net.URI uri = new java.net.URI(url);
-      return uri.getHost() != null && !uri.getHost().isEmpty();
-    } catch (java.net.URISyntaxException malformed) {
-      return false;
-    }
   }
 }

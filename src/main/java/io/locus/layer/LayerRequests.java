@@ -28,6 +28,54 @@ public final class LayerRequests {
   /** One page of an owner's layers by name → {@code {"layers":[…],"next_cursor":…}}. */
   public static final Operation<Page> LIST = new Operation<>(Addresses.LAYERS, "list", Page::fromJson);
 
+  /** Saves a fence of a layer (the caller checked the layer's owner) → {@code {"status":"OK"}}. */
+  public static final Operation<FencePut> FENCE_PUT = new Operation<>(Addresses.LAYERS, "fence-put", FencePut::fromJson);
+
+  /** A fence of a layer → its JSON, or fails 404. */
+  public static final Operation<FenceKey> FENCE_GET = new Operation<>(Addresses.LAYERS, "fence-get", FenceKey::fromJson);
+
+  /** Removes a fence of a layer → {@code {"status":"Deleted"}}, or fails 404. */
+  public static final Operation<FenceKey> FENCE_DELETE = new Operation<>(Addresses.LAYERS, "fence-delete", FenceKey::fromJson);
+
+  /** One page of a layer's fences by id → {@code {"fences":[…],"next_cursor":…}}. */
+  public static final Operation<FencePage> FENCE_LIST = new Operation<>(Addresses.LAYERS, "fence-list", FencePage::fromJson);
+
+  /** Fence {@code fence} (its JSON, with its {@code id}) of {@code layer}. */
+  public record FencePut(String layer, JsonObject fence) implements BusRequest {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("layer", layer).put("fence", fence);
+    }
+
+    static FencePut fromJson(JsonObject json) {
+      return new FencePut(json.getString("layer"), json.getJsonObject("fence"));
+    }
+  }
+
+  /** Fence {@code id} of {@code layer}. */
+  public record FenceKey(String layer, String id) implements BusRequest {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("layer", layer).put("id", id);
+    }
+
+    static FenceKey fromJson(JsonObject json) {
+      return new FenceKey(json.getString("layer"), json.getString("id"));
+    }
+  }
+
+  /** Up to {@code limit} fences of {@code layer} after {@code cursor} (null: from the first). */
+  public record FencePage(String layer, String cursor, int limit) implements BusRequest {
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject().put("layer", layer).put("cursor", cursor).put("limit", limit);
+    }
+
+    static FencePage fromJson(JsonObject json) {
+      return new FencePage(json.getString("layer"), json.getString("cursor"), json.getInteger("limit"));
+    }
+  }
+
   /** The layer called {@code name}. */
   public record Get(String name) implements BusRequest {
     @Override

@@ -2,6 +2,7 @@ package io.locus.layer;
 
 import io.locus.common.Dispatcher;
 import io.locus.common.Failure;
+import io.locus.store.FenceStore;
 import io.locus.store.LayerStore;
 import io.locus.common.Addresses;
 import io.locus.common.Times;
@@ -15,6 +16,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -33,20 +35,26 @@ public final class LayerVerticle extends VerticleBase {
   }
 
   private LayerStore store;
+  private FenceStore fences;
   private RecentLayers recent;
 
   @Override
   public Future<?> start() {
     recent = new RecentLayers(vertx);
-    return LayerStore.prepare(cassandra)
+    return Future.all(LayerStore.prepare(cassandra), FenceStore.prepare(cassandra))
         .onSuccess(
             prepared -> {
-              store = prepared;
+              store = prepared.resultAt(0);
+              fences = prepared.resultAt(1);
               Dispatcher.of(Addresses.LAYERS, Cassandra::translate)
                   .on(LayerRequests.GET, get -> found(cachedGet(get.name())))
                   .on(LayerRequests.PUT, put -> put(put.layer()))
                   .on(LayerRequests.DELETE, delete -> delete(delete.name(), delete.consumer()))
                   .on(LayerRequests.LIST, page -> list(page.owner(), page.cursor(), page.limit()))
+                  .on(LayerRequests.FENCE_PUT, put -> putFence(put.layer(), put.fence()))
+                  .on(LayerRequests.FENCE_GET, get -> fences.get(get.layer(), get.id()).compose(LayerVerticle::fenceFound))
+                  .on(LayerRequests.FENCE_DELETE, delete -> deleteFence(delete.layer(), delete.id()))
+                  .on(LayerRequests.FENCE_LIST, page -> listFences(page.layer(), page.cursor(), page.limit()))
                   .register(vertx.eventBus());
             });
   }
@@ -136,6 +144,7 @@ public final class LayerVerticle extends VerticleBase {
               recent.forget(name);
               return store
                   .delete(existing)
+                  .compose(deleted -> fences.deleteAll(name).onSuccess(v -> fencesChanged(name)).map(deleted))
                   .compose(
                       deleted ->
                           deleted
@@ -147,8 +156,46 @@ public final class LayerVerticle extends VerticleBase {
         .map(v -> new JsonObject().put("status", "Deleted"));
   }
 
+  private Future<JsonObject> putFence(String layer, JsonObject fence) {
+    return fences
+        .put(layer, fence, Times.nowSeconds())
+        .onSuccess(v -> fencesChanged(layer))
+        .map(v -> new JsonObject().put("status", "OK"));
+  }
+
+  private Future<JsonObject> deleteFence(String layer, String id) {
+    return fences
+        .get(layer, id)
+        .compose(LayerVerticle::fenceFound)
+        .compose(found -> fences.delete(layer, id))
+        .onSuccess(v -> fencesChanged(layer))
+        .map(v -> new JsonObject().put("status", "Deleted"));
+  }
+
+  /** Tells every node that evaluates {@code layer}'s fences to read them again. */
+  private void fencesChanged(String layer) {
+    vertx.eventBus().publish(Addresses.FENCES_CHANGED, layer);
+  }
+
+  private static Future<JsonObject> fenceFound(JsonObject fence) {
+    return fence == null ? Future.failedFuture(Failure.notFound("fence not found")) : Future.succeededFuture(fence);
+  }
+
+  private Future<JsonObject> listFences(String layer, String cursor, int limit) {
+    String after = cursor == null ? null : decodeCursor(cursor, FENCE_CURSOR);
+    return fences
+        .page(layer, after, limit + 1)
+        .map(
+            page -> {
+              boolean more = page.size() > limit;
+              JsonArray listed = new JsonArray(new ArrayList<>(page.subList(0, Math.min(limit, page.size()))));
+              String next = more ? encodeCursor(listed.getJsonObject(listed.size() - 1).getString("id"), FENCE_CURSOR) : null;
+              return new JsonObject().put("fences", listed).put("next_cursor", next);
+            });
+  }
+
   private Future<JsonObject> list(String owner, String cursor, int limit) {
-    String after = cursor == null ? null : decodeCursor(cursor);
+    String after = cursor == null ? null : decodeCursor(cursor, LAYER_CURSOR);
     return store
         .page(owner, after, limit + 1)
         .map(
@@ -157,20 +204,27 @@ public final class LayerVerticle extends VerticleBase {
               JsonArray layers = new JsonArray();
               page.subList(0, Math.min(limit, page.size())).forEach(layer -> layers.add(LayerAccess.forClient(layer)));
               String next =
-                  more ? encodeCursor(layers.getJsonObject(layers.size() - 1).getString("name")) : null;
+                  more ? encodeCursor(layers.getJsonObject(layers.size() - 1).getString("name"), LAYER_CURSOR) : null;
               return new JsonObject().put("layers", layers).put("next_cursor", next);
             });
   }
 
-  static String encodeCursor(String lastName) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(("l1:" + lastName).getBytes(StandardCharsets.UTF_8));
+  /** What a page of layers resumes after: a layer name. */
+  private static final String LAYER_CURSOR = "l1:";
+
+  /** What a page of fences resumes after: a fence id. */
+  private static final String FENCE_CURSOR = "f1:";
+
+  static String encodeCursor(String last, String kind) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString((kind + last).getBytes(StandardCharsets.UTF_8));
   }
 
-  static String decodeCursor(String cursor) {
+  static String decodeCursor(String cursor, String kind) {
     try {
       String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (text.startsWith("l1:") && text.length() > 3) {
-        return io.locus.record.Names.layer(text.substring(3));
+      if (text.startsWith(kind) && text.length() > kind.length()) {
+        String last = text.substring(kind.length());
+        return kind.equals(LAYER_CURSOR) ? io.locus.record.Names.layer(last) : io.locus.record.Names.id(last);
       }
     } catch (IllegalArgumentException invalid) {
       // reported below

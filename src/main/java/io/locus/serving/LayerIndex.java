@@ -258,6 +258,7 @@ public final class LayerIndex implements IndexReader {
       }
       case DELETE, EXPIRE -> delete(event.id(), event.ts());
       case PURGE -> purge(event.ts());
+      case ENTER, EXIT, INSIDE, OUTSIDE, CROSS -> false; // fence events change no record
     };
   }
 

@@ -60,7 +60,9 @@ public final class Schema {
             + " shard int, minute bigint, expires bigint, layer text, id text, ts bigint,"
             + " lat double, lon double, coordinates text, created bigint, properties text,"
             + " PRIMARY KEY ((shard, minute), expires, layer, id, ts))",
-        "CREATE TABLE IF NOT EXISTS expiry_sweeps (shard int PRIMARY KEY, minute bigint)");
+        "CREATE TABLE IF NOT EXISTS expiry_sweeps (shard int PRIMARY KEY, minute bigint)",
+        "CREATE TABLE IF NOT EXISTS fences ("
+            + " layer text, id text, body text, updated bigint, PRIMARY KEY ((layer), id))");
   }
 
   /**
