@@ -1,5 +1,7 @@
 package io.locus.http;
 
+import io.vertx.core.Future;
+import java.util.function.Function;
 import io.locus.geo.Fence;
 import io.locus.common.Failure;
 import io.locus.common.CallbackTargets;
@@ -73,23 +75,18 @@ final class LayerHandlers {
   }
 
   void getFence(RoutingContext ctx) {
-    String layer = Names.layer(Api.param(ctx, "name"));
-    String id = Names.id(Api.param(ctx, "fence"));
-    Api.respond(
-        ctx,
-        200,
-        api.layerFor(ctx, layer, LayerAccess.Need.READ)
-            .compose(found -> api.askRead(ctx, LayerRequests.FENCE_GET, new LayerRequests.FenceKey(layer, id))));
+    onFence(ctx, LayerAccess.Need.READ, key -> api.askRead(ctx, LayerRequests.FENCE_GET, key));
   }
 
   void deleteFence(RoutingContext ctx) {
+    onFence(ctx, LayerAccess.Need.WRITE, key -> api.ask(ctx, LayerRequests.FENCE_DELETE, key));
+  }
+
+  /** Answers what {@code then} does with the fence the path names, once the caller may do what it {@code need}s with its layer. */
+  private void onFence(RoutingContext ctx, LayerAccess.Need need, Function<LayerRequests.FenceKey, Future<JsonObject>> then) {
     String layer = Names.layer(Api.param(ctx, "name"));
-    String id = Names.id(Api.param(ctx, "fence"));
-    Api.respond(
-        ctx,
-        200,
-        api.layerFor(ctx, layer, LayerAccess.Need.WRITE)
-            .compose(found -> api.ask(ctx, LayerRequests.FENCE_DELETE, new LayerRequests.FenceKey(layer, id))));
+    LayerRequests.FenceKey key = new LayerRequests.FenceKey(layer, Names.id(Api.param(ctx, "fence")));
+    Api.respond(ctx, 200, api.layerFor(ctx, layer, need).compose(found -> then.apply(key)));
   }
 
   /** A page of a layer's fences by id: {@code limit}, {@code cursor}. */

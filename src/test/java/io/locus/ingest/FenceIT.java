@@ -7,17 +7,14 @@ import io.locus.support.EventStream.Event;
 import io.locus.support.Eventually;
 import io.locus.support.Http;
 import io.locus.support.Http.Response;
+import io.locus.support.Receiver;
 import io.locus.support.RunningNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -28,32 +25,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FenceIT {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   @RegisterExtension static final RunningNode NODE = new RunningNode();
-  private static Vertx receiverVertx;
-  private static HttpServer receiver;
-  private static final Queue<JsonObject> received = new ConcurrentLinkedQueue<>();
+  private static Receiver receiver;
 
   @BeforeAll
   static void start() {
-    receiverVertx = Vertx.vertx();
-    receiver =
-        receiverVertx
-            .createHttpServer()
-            .requestHandler(
-                request ->
-                    request
-                        .body()
-                        .onSuccess(
-                            body -> {
-                              received.add(new JsonObject(body).put("header", request.getHeader("X-Locus-Event")));
-                              request.response().setStatusCode(200).end();
-                            }))
-            .listen(0, "127.0.0.1")
-            .await();
+    receiver = Receiver.start(request -> 200);
   }
 
   @AfterAll
   static void stop() {
-    receiverVertx.close().await();
+    receiver.close();
   }
 
   private static Http http() {
@@ -125,7 +106,7 @@ class FenceIT {
   @DisplayName("50 positions of one record in one bulk request raise enter and exit alternately, in order, on the stream and at the fence's webhook")
   void burstInOrder() {
     String layer = http().newLayer("it.fences.");
-    String hook = "http://127.0.0.1:" + receiver.actualPort() + "/fence";
+    String hook = receiver.url("/fence");
     assertThat(http().put(fence(layer, "zone"), square(0, 0).put("callback_urls", new JsonArray().add(hook))).status()).isEqualTo(200);
     try (EventStream stream = EventStream.open(http(), "/0.1/layers/" + layer + "/changes", Map.of()).opened()) {
       JsonArray features = new JsonArray();
@@ -155,11 +136,11 @@ class FenceIT {
       List<String> hooked =
           Eventually.await(
               PATIENCE,
-              () -> received.stream().filter(r -> r.getString("layer").equals(layer)).map(r -> r.getString("event")).toList(),
+              () -> receiver.received().stream().filter(r -> r.json().getString("layer").equals(layer)).map(r -> r.json().getString("event")).toList(),
               events -> events.size() >= 50);
       assertThat(hooked).isEqualTo(expected);
-      assertThat(received.stream().filter(r -> r.getString("layer").equals(layer)))
-          .allSatisfy(r -> assertThat(r.getString("header")).isEqualTo(r.getString("event")));
+      assertThat(receiver.received().stream().filter(r -> r.json().getString("layer").equals(layer)))
+          .allSatisfy(r -> assertThat(r.event()).isEqualTo(r.json().getString("event")));
     }
   }
 

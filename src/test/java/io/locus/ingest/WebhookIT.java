@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.locus.support.Eventually;
 import io.locus.support.Http;
 import io.locus.support.Http.Response;
+import io.locus.support.Receiver;
 import io.locus.support.TestNode;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
@@ -18,9 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -34,19 +31,10 @@ class WebhookIT {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
   private static final int MAX_ATTEMPTS = 6;
   private static TestNode node;
-  private static Vertx receiverVertx;
-  private static HttpServer receiver;
+  private static Receiver receiver;
   private static String secret;
-  /** Every request the receiver got: path, headers we check, body. */
-  private static final Queue<Received> received = new ConcurrentLinkedQueue<>();
   /** Attempts seen per delivery id, for the receiver that fails the first ones. */
   private static final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
-
-  private record Received(String path, String event, String delivery, String signature, String body, int status) {
-    JsonObject json() {
-      return new JsonObject(body);
-    }
-  }
 
   @BeforeAll
   static void start() {
@@ -58,38 +46,23 @@ class WebhookIT {
                 "LOCUS_HOOKS_MAX_ATTEMPTS", String.valueOf(MAX_ATTEMPTS),
                 "LOCUS_HOOKS_TIMEOUT_MS", "2000"));
     secret = node.config.getJsonObject("auth").getString("devConsumerSecret");
-    receiverVertx = Vertx.vertx();
     receiver =
-        receiverVertx
-            .createHttpServer()
-            .requestHandler(
-                request ->
-                    request
-                        .body()
-                        .onSuccess(
-                            body -> {
-                              String delivery = request.getHeader("X-Locus-Delivery");
-                              int status =
-                                  switch (request.path()) {
-                                    case "/ok" -> 200;
-                                    case "/flaky" ->
-                                        attempts.computeIfAbsent(String.valueOf(delivery), d -> new AtomicInteger()).incrementAndGet() <= 3 ? 503 : 204;
-                                    default -> 500;
-                                  };
-                              received.add(
-                                  new Received(
-                                      request.path(), request.getHeader("X-Locus-Event"), delivery,
-                                      request.getHeader("X-Locus-Signature"), body.toString(), status));
-                              request.response().setStatusCode(status).end();
-                            }))
-            .listen(0, "127.0.0.1")
-            .await();
+        Receiver.start(
+            request ->
+                switch (request.path()) {
+                  case "/ok" -> 200;
+                  case "/flaky" ->
+                      attempts.computeIfAbsent(String.valueOf(request.getHeader("X-Locus-Delivery")), d -> new AtomicInteger()).incrementAndGet() <= 3
+                          ? 503
+                          : 204;
+                  default -> 500;
+                });
   }
 
   @AfterAll
   static void stop() {
     try {
-      receiverVertx.close().await();
+      receiver.close();
     } finally {
       node.close();
     }
@@ -100,7 +73,7 @@ class WebhookIT {
   }
 
   private static String hook(String path) {
-    return "http://127.0.0.1:" + receiver.actualPort() + path;
+    return receiver.url(path);
   }
 
   private static String layerCalling(String path) {
@@ -118,8 +91,8 @@ class WebhookIT {
         .put("properties", new JsonObject().put("n", created));
   }
 
-  private static List<Received> deliveredTo(String layer, String path) {
-    return received.stream()
+  private static List<Receiver.Received> deliveredTo(String layer, String path) {
+    return receiver.received().stream()
         .filter(r -> r.path().equals(path) && r.status() / 100 == 2 && r.json().getString("layer").equals(layer))
         .toList();
   }
@@ -140,15 +113,15 @@ class WebhookIT {
     http().awaitStatus("/0.1/records/" + layer + "/r1.json", 200);
     assertThat(http().delete("/0.1/records/" + layer + "/r1.json").status()).isEqualTo(202);
 
-    List<Received> got = Eventually.await(PATIENCE, () -> deliveredTo(layer, "/ok"), list -> list.size() >= 4);
+    List<Receiver.Received> got = Eventually.await(PATIENCE, () -> deliveredTo(layer, "/ok"), list -> list.size() >= 4);
     assertThat(got).hasSize(4);
-    assertThat(got).extracting(Received::delivery).doesNotHaveDuplicates();
-    for (Received one : got) {
+    assertThat(got).extracting(Receiver.Received::delivery).doesNotHaveDuplicates();
+    for (Receiver.Received one : got) {
       assertThat(one.signature()).as("signature of %s", one.body()).isEqualTo(hmac(one.body()));
       assertThat(one.event()).isEqualTo(one.json().getString("event"));
     }
-    List<Received> ofR1 = got.stream().filter(r -> r.json().getString("id").equals("r1")).toList();
-    assertThat(ofR1).extracting(Received::event).containsExactly("upsert", "delete");
+    List<Receiver.Received> ofR1 = got.stream().filter(r -> r.json().getString("id").equals("r1")).toList();
+    assertThat(ofR1).extracting(Receiver.Received::event).containsExactly("upsert", "delete");
     assertThat(ofR1.get(1).json().getValue("record")).isNull();
     assertThat(ofR1.get(1).json().getJsonObject("previous").getJsonArray("coordinates")).isEqualTo(new JsonArray().add(-74.0).add(41.0));
     JsonObject r2 = got.stream().filter(r -> r.json().getString("id").equals("r2")).findFirst().orElseThrow().json();
@@ -167,7 +140,7 @@ class WebhookIT {
       assertThat(http().put("/0.1/records/" + layer + "/walker.json", feature(lat, 20, 1_700_000_000L + i)).status()).isEqualTo(202);
       assertThat(http().put("/0.1/records/" + layer + "/other" + i + ".json", feature(lat, 21, 1_700_000_000L)).status()).isEqualTo(202);
     }
-    List<Received> got = Eventually.await(PATIENCE, () -> deliveredTo(layer, "/flaky"), list -> list.size() >= 16);
+    List<Receiver.Received> got = Eventually.await(PATIENCE, () -> deliveredTo(layer, "/flaky"), list -> list.size() >= 16);
     assertThat(got).hasSize(16);
     List<Double> walked =
         got.stream()
@@ -175,7 +148,7 @@ class WebhookIT {
             .map(r -> r.json().getJsonObject("record").getJsonObject("geometry").getJsonArray("coordinates").getDouble(1))
             .toList();
     assertThat(walked).as("the walker's positions as delivered").isEqualTo(written);
-    for (Received one : got) {
+    for (Receiver.Received one : got) {
       assertThat(attempts.get(one.delivery()).get()).as("attempts at %s", one.delivery()).isEqualTo(4);
     }
     String metrics = http().unsigned().get("/metrics").body();
@@ -201,7 +174,7 @@ class WebhookIT {
               letter -> letter != null && letter.getString("delivery").contains(layer));
       assertThat(dead.getString("reason")).contains("500");
       assertThat(dead.getInteger("attempts")).isEqualTo(MAX_ATTEMPTS);
-      assertThat(received.stream().filter(r -> r.path().equals("/down") && r.body().contains(layer))).hasSize(MAX_ATTEMPTS);
+      assertThat(receiver.received().stream().filter(r -> r.path().equals("/down") && r.body().contains(layer))).hasSize(MAX_ATTEMPTS);
       String metrics = http().unsigned().get("/metrics").body();
       assertThat(metrics).containsPattern("locus_webhook_deliveries_total\\{[^}]*result=\"dead_lettered\"[^}]*} [1-9]");
     } finally {
