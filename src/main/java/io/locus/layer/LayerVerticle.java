@@ -142,14 +142,20 @@ public final class LayerVerticle extends VerticleBase {
               JsonObject existing = LayerAccess.check(found, consumer, LayerAccess.Need.WRITE);
               WriteBatch purge = new WriteBatch(List.of(WriteOp.purgeLayer(name, Times.nowMicros())));
               recent.forget(name);
+              // Its fences go first, so that none can outlive it and judge the records of a layer
+              // made later under the same name; the layer is put back if they or the purge fail.
               return store
                   .delete(existing)
-                  .compose(deleted -> fences.deleteAll(name).onSuccess(v -> fencesChanged(name)).map(deleted))
                   .compose(
                       deleted ->
                           deleted
-                              ? vertx.eventBus()
-                                  .request(Addresses.PUBLISH, purge, new DeliveryOptions().setSendTimeout(purgeTimeoutMs))
+                              ? fences
+                                  .deleteAll(name)
+                                  .onSuccess(v -> fencesChanged(name))
+                                  .compose(
+                                      v ->
+                                          vertx.eventBus()
+                                              .request(Addresses.PUBLISH, purge, new DeliveryOptions().setSendTimeout(purgeTimeoutMs)))
                                   .recover(cause -> store.create(existing).transform(restored -> Future.failedFuture(cause)))
                               : Future.failedFuture(Failure.notFound("layer not found")));
             })

@@ -100,6 +100,10 @@ class FenceIT {
     assertThat(http().delete(fence(layer, "paris")).json()).isEqualTo(new JsonObject().put("status", "Deleted"));
     assertThat(http().get(fence(layer, "paris")).status()).isEqualTo(404);
     assertThat(http().delete(fence(layer, "paris")).status()).isEqualTo(404);
+
+    assertThat(http().delete("/0.1/layers/" + layer + ".json").status()).isEqualTo(200);
+    assertThat(http().put("/0.1/layers/" + layer + ".json", new JsonObject()).status()).isEqualTo(200);
+    assertThat(http().get("/0.1/layers/" + layer + "/fences.json").json().getJsonArray("fences")).as("a layer made again starts without fences").isEmpty();
   }
 
   @Test
