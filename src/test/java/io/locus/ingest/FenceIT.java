@@ -140,7 +140,7 @@ class FenceIT {
       List<String> hooked =
           Eventually.await(
               PATIENCE,
-              () -> receiver.received().stream().filter(r -> r.json().getString("layer").equals(layer)).map(r -> r.json().getString("event")).toList(),
+              () -> receiver.once().stream().filter(r -> r.json().getString("layer").equals(layer)).map(r -> r.json().getString("event")).toList(),
               events -> events.size() >= 50);
       assertThat(hooked).isEqualTo(expected);
       assertThat(receiver.received().stream().filter(r -> r.json().getString("layer").equals(layer)))

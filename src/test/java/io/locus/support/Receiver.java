@@ -4,8 +4,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.ToIntFunction;
 
@@ -59,6 +61,15 @@ public final class Receiver implements AutoCloseable {
   /** Every request so far, in arrival order. */
   public List<Received> received() {
     return List.copyOf(received);
+  }
+
+  /**
+   * The requests answered 2xx, each delivery once (the first time it came): deliveries are at
+   * least once, and a repeat carries the same {@code X-Locus-Delivery}.
+   */
+  public List<Received> once() {
+    Set<String> seen = new HashSet<>();
+    return received.stream().filter(r -> r.status() / 100 == 2 && seen.add(r.delivery())).toList();
   }
 
   @Override
