@@ -44,7 +44,7 @@ public record HookSettings(
     }
     return new HookSettings(
         reader.integer(HOOKS_TIMEOUT_MS, 50, 600_000),
-        reader.integer(HOOKS_MAX_ATTEMPTS, 1, 1_000),
+        reader.integer(HOOKS_MAX_ATTEMPTS, 1, 1_000_000),
         reader.integer(HOOKS_MAX_AGE_SECONDS, 1, 30 * 86_400),
         firstRetryMs,
         maxRetryMs,
