@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * configuration or an unreachable dependency ends the process with one line on stderr and
  * exit code 1. {@code java -jar locus.jar [--config FILE] sign METHOD URL} prints an OAuth
  * {@code Authorization} header instead (see {@link SignCommand}), and {@code java -jar locus.jar
- * [--config FILE] import --layer LAYER FILE} and {@code export --layer LAYER} load a file into
- * a layer of a running node and write a layer out (see {@link Commands}).
+ * [--config FILE] import --layer LAYER FILE}, {@code export --layer LAYER} and {@code scale ROLE
+ * INSTANCES} load a file into a layer of a running node, write a layer out and scale a role's
+ * verticle instances across the cluster (see {@link Commands}).
  */
 public final class Locus {
   private static final Logger LOG = LoggerFactory.getLogger(Locus.class);
@@ -50,7 +51,7 @@ public final class Locus {
         commandArgs = Arrays.asList(args).subList(i + 1, args.length);
         break;
       } else {
-        fail("usage: java -jar locus.jar [--config FILE] [sign METHOD URL | import --layer LAYER FILE | export --layer LAYER]   (unknown argument: " + args[i] + ")");
+        fail("usage: java -jar locus.jar [--config FILE] [sign METHOD URL | import --layer LAYER FILE | export --layer LAYER | scale ROLE INSTANCES]   (unknown argument: " + args[i] + ")");
       }
     }
     NodeSettings settings;
@@ -62,7 +63,7 @@ public final class Locus {
     }
     if (command != null) {
       String url = settings.http().publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + settings.http().port() : settings.http().publicBaseUrl();
-      NodeDefaults defaults = new NodeDefaults(url, settings.auth().devConsumerKey(), settings.auth().devConsumerSecret());
+      NodeDefaults defaults = new NodeDefaults(url, settings.auth().devConsumerKey(), settings.auth().devConsumerSecret(), settings.auth().adminKey());
       System.exit(Commands.run(command, commandArgs, defaults, System.out, System.err));
     }
     if (sign != null) {

@@ -33,7 +33,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -63,12 +68,17 @@ import org.slf4j.LoggerFactory;
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
 
-  private final List<String> deployments = new CopyOnWriteArrayList<>();
+  /** How to stop what the node started, in the order started: a verticle run once, or a role's instances. */
+  private final List<Supplier<Future<Void>>> started = new CopyOnWriteArrayList<>();
+  private final Map<String, RolePool> pools = new LinkedHashMap<>();
   private final NodeSettings settings;
+  private final String node;
+  private NodeRoles roles;
 
   /** A node that runs what {@code settings} say. */
   public MainVerticle(NodeSettings settings) {
     this.settings = settings;
+    this.node = nodeName(settings.http().port());
   }
 
   @Override
@@ -102,29 +112,35 @@ public final class MainVerticle extends VerticleBase {
         tier == null
             ? Future.succeededFuture()
             : LayerScanner.prepare(vertx, cassandra, settings.serving().loadPartitionsPerRead(), settings.serving().loadReadsInFlight())
-                .compose(scanner -> deploy(() -> new ChangeFeedVerticle(settings.rabbitmq(), tier, scanner), 1, ThreadingModel.EVENT_LOOP));
-    return feed.compose(v -> deployIf(settings, "query", () -> new QueryVerticle(cassandra, tier)))
-        .compose(v -> deployIf(settings, "query", () -> new LayerVerticle(cassandra, purgeTimeoutMs)))
-        .compose(v -> deployIf(settings, "query", () -> new ConsumerVerticle(cassandra)))
-        .compose(v -> deployIf(settings, "query", () -> new SpatialQueryVerticle(cassandra, tier), ThreadingModel.WORKER))
-        .compose(v -> deployIf(settings, "writer", () -> new WriterVerticle(settings.rabbitmq(), cassandra, settings.ops())))
+                .compose(scanner -> deploy(() -> new ChangeFeedVerticle(settings.rabbitmq(), tier, scanner), ThreadingModel.EVENT_LOOP));
+    return feed.compose(
+            v ->
+                deployRole(
+                    "query",
+                    () -> new QueryVerticle(cassandra, tier),
+                    () -> new LayerVerticle(cassandra, purgeTimeoutMs),
+                    () -> new ConsumerVerticle(cassandra),
+                    worker(() -> new SpatialQueryVerticle(cassandra, tier))))
+        .compose(v -> deployRole("writer", () -> new WriterVerticle(settings.rabbitmq(), cassandra, settings.ops())))
         .compose(
             v ->
                 settings.runs("writer")
-                    ? deploy(
-                        () -> new HookVerticle(settings.rabbitmq(), cassandra, settings.hooks(), linkBase()),
-                        1,
-                        ThreadingModel.EVENT_LOOP)
+                    ? deploy(() -> new HookVerticle(settings.rabbitmq(), cassandra, settings.hooks(), linkBase()), ThreadingModel.EVENT_LOOP)
                     : Future.succeededFuture())
-        .compose(v -> deployIf(settings, "publisher", () -> new PublisherVerticle(settings.rabbitmq(), settings.ops())))
-        .compose(v -> settings.runs("api") ? deploy(() -> new ChangeStreamVerticle(settings.rabbitmq()), 1, ThreadingModel.EVENT_LOOP) : Future.succeededFuture())
-        .compose(v -> deployIf(settings, "api", () -> new HttpVerticle(settings.http(), settings.auth(), settings.ops(), tier, places, settings.hooks().targets())))
+        .compose(v -> deployRole("publisher", () -> new PublisherVerticle(settings.rabbitmq(), settings.ops())))
+        .compose(v -> settings.runs("api") ? deploy(() -> new ChangeStreamVerticle(settings.rabbitmq()), ThreadingModel.EVENT_LOOP) : Future.succeededFuture())
+        .compose(v -> deployRole("api", () -> new HttpVerticle(settings.http(), settings.auth(), settings.ops(), tier, places, settings.hooks().targets())))
         .compose(
             v ->
                 settings.runs("api")
                     ? Future.succeededFuture()
-                    : deploy(() -> new OpsVerticle(settings.http(), settings.ops()), 1, ThreadingModel.EVENT_LOOP))
-        .onSuccess(v -> LOG.info("Locus node started with roles {}", settings.roles()));
+                    : deploy(() -> new OpsVerticle(settings.http(), settings.ops()), ThreadingModel.EVENT_LOOP))
+        .onSuccess(
+            v -> {
+              roles = new NodeRoles(vertx, node, pools);
+              roles.start();
+              LOG.info("Locus node {} started with roles {}", node, settings.roles());
+            });
   }
 
   /** Stores the development consumer and gives it the layers without an owner; idempotent, so it may be tried again. */
@@ -150,22 +166,21 @@ public final class MainVerticle extends VerticleBase {
   }
 
   /**
-   * Drains the node: marks it not ready, then undeploys what it runs in the reverse order of
-   * start (the API first: it stops accepting and finishes the requests in flight; then the
-   * publishers, once their messages are confirmed; then the writers, once every delivery they
-   * hold is settled; the readers last). Each verticle bounds its own wait by {@code
-   * lifecycle.shutdownDeadlineMs}.
+   * Drains the node: marks it not ready and leaves the list of nodes, then undeploys what it
+   * runs in the reverse order of start (the API first: it stops accepting and finishes the
+   * requests in flight; then the publishers, once their messages are confirmed; then the
+   * writers, once every delivery they hold is settled; the readers last). Each verticle bounds
+   * its own wait by {@code lifecycle.shutdownDeadlineMs}.
    */
   public Future<Void> shutdown() {
     Lifecycle.startDraining(vertx);
-    Future<Void> done = Future.succeededFuture();
-    for (int i = deployments.size() - 1; i >= 0; i--) {
-      String id = deployments.get(i);
+    Future<Void> done = roles == null ? Future.succeededFuture() : roles.stop().recover(cause -> Future.succeededFuture());
+    for (int i = started.size() - 1; i >= 0; i--) {
+      Supplier<Future<Void>> stop = started.get(i);
       done =
           done.compose(
               v ->
-                  vertx
-                      .undeploy(id)
+                  stop.get()
                       .recover(
                           cause -> {
                             LOG.warn("a verticle did not stop cleanly: {}", cause.toString());
@@ -181,18 +196,63 @@ public final class MainVerticle extends VerticleBase {
     return configured.isEmpty() ? "http://" + settings.http().host() + ":" + settings.http().port() : configured;
   }
 
-  private Future<?> deployIf(NodeSettings settings, String role, Supplier<? extends Deployable> verticle) {
-    return deployIf(settings, role, verticle, ThreadingModel.EVENT_LOOP);
+  /**
+   * Deploys {@code role}'s configured instances when the node runs it, as a {@link RolePool}
+   * that can be scaled later; an instance is one of each of {@code verticles}, in order.
+   */
+  @SafeVarargs
+  private Future<?> deployRole(String role, Supplier<? extends Deployable>... verticles) {
+    if (!settings.runs(role)) {
+      return Future.succeededFuture();
+    }
+    RolePool pool = new RolePool(vertx, role, () -> deployInstance(List.of(verticles)));
+    pools.put(role, pool);
+    started.add(pool::stopAll);
+    return pool.scaleTo(settings.instances().get(role));
   }
 
-  private Future<?> deployIf(
-      NodeSettings settings, String role, Supplier<? extends Deployable> verticle, ThreadingModel threading) {
-    return settings.runs(role) ? deploy(verticle, settings.instances().get(role), threading) : Future.succeededFuture();
+  /** Deploys one of each verticle, in order; when one fails, undeploys those before it. */
+  private Future<List<String>> deployInstance(List<Supplier<? extends Deployable>> verticles) {
+    List<String> ids = new ArrayList<>();
+    Future<Void> done = Future.succeededFuture();
+    for (Supplier<? extends Deployable> verticle : verticles) {
+      ThreadingModel threading = verticle instanceof Worker ? ThreadingModel.WORKER : ThreadingModel.EVENT_LOOP;
+      done = done.compose(v -> vertx.deployVerticle(verticle, new DeploymentOptions().setThreadingModel(threading))).map(id -> {
+        ids.add(id);
+        return null;
+      });
+    }
+    return done.map(v -> ids).recover(cause -> {
+      List<Future<Void>> undeployed = ids.stream().map(vertx::undeploy).toList();
+      return Future.join(undeployed).transform(v -> Future.failedFuture(cause));
+    });
   }
 
-  private Future<?> deploy(Supplier<? extends Deployable> verticle, int instances, ThreadingModel threading) {
+  /** A verticle of a role that runs on a worker thread (the others run on an event loop). */
+  private interface Worker extends Supplier<Deployable> {}
+
+  /** {@code verticle}, marked to run on a worker thread. */
+  private static Worker worker(Supplier<? extends Deployable> verticle) {
+    return verticle::get;
+  }
+
+  /** Deploys one verticle the node runs once, whatever its roles' instances. */
+  private Future<?> deploy(Supplier<? extends Deployable> verticle, ThreadingModel threading) {
     return vertx
-        .deployVerticle(verticle, new DeploymentOptions().setInstances(instances).setThreadingModel(threading))
-        .onSuccess(deployments::add);
+        .deployVerticle(verticle, new DeploymentOptions().setThreadingModel(threading))
+        .onSuccess(id -> started.add(() -> vertx.undeploy(id)));
+  }
+
+  /** This node's name among the cluster's: its host's name and its HTTP port, unique on one machine. */
+  static String nodeName(int httpPort) {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        host = "localhost";
+      }
+    }
+    return host + ":" + httpPort;
   }
 }

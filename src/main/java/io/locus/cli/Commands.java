@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
 
-/** The commands that talk to a running node: {@code import} and {@code export}. */
+/** The commands that talk to a running node: {@code import}, {@code export} and {@code scale}. */
 public final class Commands {
   /** The commands' names, as the first word after the node's own options. */
-  public static final Set<String> NAMES = Set.of("import", "export");
+  public static final Set<String> NAMES = Set.of("import", "export", "scale");
 
   private Commands() {}
 
@@ -21,6 +21,7 @@ public final class Commands {
     Object command = switch (name) {
       case "import" -> new ImportCommand(defaults, out, err);
       case "export" -> new ExportCommand(defaults, out, err);
+      case "scale" -> new ScaleCommand(defaults, out, err);
       default -> throw new IllegalArgumentException("no command " + name);
     };
     return new CommandLine(command)

@@ -6,5 +6,6 @@ package io.locus.cli;
  * @param url the node's base URL, e.g. {@code http://127.0.0.1:8080}
  * @param key the consumer key to sign as (empty when the configuration has none)
  * @param secret that consumer's secret
+ * @param adminKey the bearer key of the {@code /admin} surface (empty when the configuration has none)
  */
-public record NodeDefaults(String url, String key, String secret) {}
+public record NodeDefaults(String url, String key, String secret, String adminKey) {}

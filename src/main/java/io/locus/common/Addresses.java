@@ -78,4 +78,15 @@ public final class Addresses {
 
   /** Published (to every node) with a layer's name when its fences changed; sent by {@code LayerVerticle}. */
   public static final String FENCES_CHANGED = "locus.fences.changed";
+
+  /**
+   * The prefix of each node's own address for its roles ({@link #rolesOf}): how many verticle
+   * instances it runs per role, and scaling them; served by the node itself ({@code NodeRoles}).
+   */
+  public static final String ROLES = "locus.roles.";
+
+  /** The address of {@code node}'s roles. */
+  public static String rolesOf(String node) {
+    return ROLES + node;
+  }
 }

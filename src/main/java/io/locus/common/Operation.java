@@ -14,4 +14,9 @@ import java.util.function.Function;
 public record Operation<Q extends BusRequest>(String address, String action, Function<JsonObject, Q> decode) {
   /** Event-bus header naming the operation. */
   public static final String HEADER = "action";
+
+  /** The same operation served at {@code other}: for contracts served at one address per node. */
+  public Operation<Q> at(String other) {
+    return new Operation<>(other, action, decode);
+  }
 }

@@ -5,6 +5,8 @@ import io.locus.auth.OAuthHandler;
 import io.locus.common.Addresses;
 import io.locus.common.BusRequest;
 import io.locus.common.Operation;
+import io.locus.common.Presence;
+import io.locus.common.RoleRequests;
 import io.locus.layer.LayerRequests;
 import io.locus.layer.RecentLayers;
 import io.locus.record.WriteBatch;
@@ -19,6 +21,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +70,16 @@ final class Api {
    */
   <Q extends BusRequest> Future<JsonObject> ask(RoutingContext ctx, Operation<Q> operation, Q request) {
     return send(ctx, operation.address(), operation.action(), request.toJson(), Deadline.start(settings.requestTimeoutMs()));
+  }
+
+  /** Like {@link #ask}, waiting up to {@code timeoutMs} instead of {@code http.requestTimeoutMs}: for work that drains. */
+  <Q extends BusRequest> Future<JsonObject> askWithin(RoutingContext ctx, Operation<Q> operation, Q request, long timeoutMs) {
+    return send(ctx, operation.address(), operation.action(), request.toJson(), Deadline.start(timeoutMs));
+  }
+
+  /** The nodes of the cluster (this one alone when not clustered), as each announces itself. */
+  Future<List<String>> nodes() {
+    return Presence.members(vertx, RoleRequests.NODES);
   }
 
   /** Publishes {@code batch} durably: answers once the broker confirmed it, as {@link #ask} does. */

@@ -72,7 +72,7 @@ public final class HttpVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMERS_CHANGED, changed -> consumers.forget(changed.body().getString("key")));
     OAuthHandler oauth = new OAuthHandler(vertx, auth, settings.publicBaseUrl(), consumers);
     return MalformedRequests.server(vertx, handshake -> streams.handshake(handshake, oauth))
-        .requestHandler(MalformedRequests.checkingHost(router(vertx, api, new LocalReads(vertx, tier), places, streams, auth, targets, oauth, ops.metricsEnabled())))
+        .requestHandler(MalformedRequests.checkingHost(router(vertx, api, new LocalReads(vertx, tier), places, streams, auth, targets, oauth, ops)))
         .listen(settings.port(), settings.host())
         .onSuccess(
             listening -> {
@@ -107,15 +107,15 @@ public final class HttpVerticle extends VerticleBase {
       AuthSettings auth,
       CallbackTargets targets,
       Handler<RoutingContext> oauth,
-      boolean metrics) {
+      OpsSettings ops) {
     RecordHandlers records = new RecordHandlers(api, local);
     LayerHandlers layers = new LayerHandlers(api, targets);
     SearchHandlers search = new SearchHandlers(api, local, places);
-    AdminHandlers admin = new AdminHandlers(api, auth);
+    AdminHandlers admin = new AdminHandlers(api, auth, ops.shutdownDeadlineMs());
 
     Router router = Router.router(vertx);
     MalformedRequests.frame(router, NdjsonIngest.bodyReader(BodyHandler.create(false).setBodyLimit(api.maxBodyBytes())));
-    OpsRoutes.mount(router, vertx, metrics);
+    OpsRoutes.mount(router, vertx, ops.metricsEnabled());
     ApiDocs.mount(router);
     MapPage.mount(router, api.basemapFile());
 
@@ -123,6 +123,8 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/admin/consumers").handler(admin::create);
     router.get("/admin/consumers").handler(admin::list);
     router.delete("/admin/consumers/:key").handler(admin::revoke);
+    router.get("/admin/roles").handler(admin::roles);
+    router.put("/admin/roles/:role").handler(admin::scale);
     router.route(AdminHandlers.PREFIX + "/*").handler(ctx -> ctx.fail(404));
 
     router.route().handler(oauth);

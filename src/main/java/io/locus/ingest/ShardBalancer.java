@@ -1,8 +1,8 @@
 package io.locus.ingest;
 
+import io.locus.common.Presence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.AsyncMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,61 +13,46 @@ import java.util.function.Consumer;
  * Spreads the shard queues over the writers. Every writer subscribes to every shard queue; the
  * broker's single-active-consumer makes the oldest subscription of each queue the active one,
  * so without help the first writer would apply every shard and writers added later would idle.
- * Each writer announces itself in a cluster-wide map (an entry with a time-to-live, renewed
- * every {@link #BEAT_MS}); all of them read the same sorted list of writers, and shard {@code s}
+ * Each writer announces itself in a cluster-wide map ({@link Presence}); all of them read the same sorted list of writers, and shard {@code s}
  * is preferred by writer {@code s mod n}. When the list changes, a writer re-subscribes to the
  * shards it does not prefer, which puts it behind the preferring writer in each queue's line.
- * A writer that dies drops out of the list within {@link #TTL_MS}; the broker has already
+ * A writer that dies drops out of the list within {@link Presence#TTL_MS}; the broker has already
  * handed its queues to the next writer in line.
  */
 final class ShardBalancer {
-  static final long BEAT_MS = 2_000;
-  static final long TTL_MS = 6_000;
   private static final String MAP = "locus.writers";
 
-  private final Vertx vertx;
   private final String me;
   private final int shards;
   private final Consumer<Set<Integer>> onChange;
+  private final Presence presence;
   private Set<Integer> preferred;
-  private long timer = -1;
 
   /**
    * @param onChange told the shards this writer prefers whenever they change (first call: after
    *     the first beat)
    */
   ShardBalancer(Vertx vertx, String me, int shards, Consumer<Set<Integer>> onChange) {
-    this.vertx = vertx;
     this.me = me;
     this.shards = shards;
     this.onChange = onChange;
+    this.presence = new Presence(vertx, MAP, me, this::writersNow);
   }
 
   void start() {
-    beat();
-    timer = vertx.setPeriodic(BEAT_MS, t -> beat());
+    presence.start();
   }
 
   Future<Void> stop() {
-    vertx.cancelTimer(timer);
-    return writers().compose(map -> map.remove(me)).mapEmpty();
+    return presence.stop();
   }
 
-  private void beat() {
-    writers()
-        .compose(map -> map.put(me, System.currentTimeMillis(), TTL_MS).compose(v -> map.keys()))
-        .onSuccess(
-            all -> {
-              Set<Integer> now = preferred(new ArrayList<>(all), me, shards);
-              if (!now.equals(preferred)) {
-                preferred = now;
-                onChange.accept(now);
-              }
-            });
-  }
-
-  private Future<AsyncMap<String, Long>> writers() {
-    return vertx.sharedData().getAsyncMap(MAP);
+  private void writersNow(List<String> writers) {
+    Set<Integer> now = preferred(writers, me, shards);
+    if (!now.equals(preferred)) {
+      preferred = now;
+      onChange.accept(now);
+    }
   }
 
   /** The shards {@code me} prefers among {@code writers}: shard s goes to the (s mod n)-th, sorted. */

@@ -51,6 +51,7 @@ public final class Metrics {
   public static final String CHANGE_EVENTS = "locus.changes.events";
   public static final String WEBHOOK_DELIVERIES = "locus.webhook.deliveries";
   public static final String WEBHOOK_LAG = "locus.webhook.lag";
+  public static final String ROLE_INSTANCES = "locus.role.instances";
   public static final String PLACES_LOOKUPS = "locus.places.lookups";
   public static final String PLACES_GEOCODER_FAILURES = "locus.places.geocoder.failures";
 

@@ -2,6 +2,7 @@ package io.locus.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.locus.auth.AuthSettings;
 import io.locus.support.Eventually;
 import io.locus.support.Http;
 import io.locus.support.OAuthClient;
@@ -131,6 +132,42 @@ class ChaosIT {
       return response.statusCode() == 200 ? new JsonObject(response.body()) : null;
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("scale writers 1 → 4 → 1 and query 1 → 3 → 1 on every node mid-load, through the admin surface of one node")
+  void scaleRoles() {
+    run(
+        "writers 1→4→1, query 1→3→1",
+        () -> {
+          scale("writer", 4);
+          scale("query", 3);
+        },
+        () -> {
+          scale("writer", 1);
+          scale("query", 1);
+        });
+  }
+
+  /** Scales {@code role} on every node through node 0's admin surface; checks that each node answers it runs {@code instances}. */
+  private static void scale(String role, int instances) {
+    try {
+      HttpResponse<String> scaled =
+          exchange(
+              HttpRequest.newBuilder(uri(0, "/admin/roles/" + role))
+                  .header("Authorization", "Bearer " + AuthSettings.DEVELOPMENT_ADMIN_KEY)
+                  .PUT(HttpRequest.BodyPublishers.ofString("{\"instances\":" + instances + "}")),
+              Duration.ofSeconds(60));
+      assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
+      JsonArray nodes = new JsonObject(scaled.body()).getJsonArray("nodes");
+      assertThat(nodes).as(scaled.body()).hasSize(NODES);
+      for (int i = 0; i < nodes.size(); i++) {
+        assertThat(nodes.getJsonObject(i).getJsonObject("roles").getInteger(role)).as(scaled.body()).isEqualTo(instances);
+      }
+    } catch (IOException e) {
+      throw new AssertionError("no answer to scaling " + role, e);
     }
   }
 
@@ -486,9 +523,13 @@ class ChaosIT {
   }
 
   private static HttpResponse<String> exchange(HttpRequest.Builder request) throws IOException {
+    return exchange(request, Duration.ofSeconds(10));
+  }
+
+  private static HttpResponse<String> exchange(HttpRequest.Builder request, Duration timeout) throws IOException {
     try {
       return CLIENT.send(
-          request.timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").build(),
+          request.timeout(timeout).header("Content-Type", "application/json").build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

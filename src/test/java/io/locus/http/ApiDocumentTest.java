@@ -1,5 +1,6 @@
 package io.locus.http;
 
+import io.locus.ops.OpsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.locus.auth.AuthSettings;
@@ -46,7 +47,7 @@ class ApiDocumentTest {
             AuthSettings.from(config.getJsonObject(ConfigKeys.AUTH)),
             new CallbackTargets(true, false),
             ctx -> ctx.fail(500),
-            true);
+            OpsSettings.from(config));
   }
 
   @AfterAll

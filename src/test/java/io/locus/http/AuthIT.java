@@ -1,5 +1,6 @@
 package io.locus.http;
 
+import io.locus.ops.OpsSettings;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import io.locus.support.RunningNode;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,7 +127,7 @@ class AuthIT {
               AuthSettings.from(NODE.node().config.getJsonObject(ConfigKeys.AUTH)),
               new CallbackTargets(true, false),
               ctx -> ctx.fail(500),
-              true);
+              OpsSettings.from(NODE.node().config));
       List<String> checked = new ArrayList<>();
       for (Route route : router.getRoutes()) {
         String path = route.getPath();
