@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ final class ShardConsumers {
   private final QueueTopology topology;
   private final BiConsumer<Integer, RabbitMQMessage> handler;
   private final BooleanSupplier stopping;
+  private final IntConsumer released;
   private final Map<Integer, RabbitMQConsumer> consumers = new HashMap<>();
   /**
    * Every subscription made, the cancelled ones too (their deliveries may still be in flight);
@@ -44,18 +46,22 @@ final class ShardConsumers {
   /**
    * @param handler told each delivery, with its shard
    * @param stopping while on, {@link #prefer} changes nothing
+   * @param released told a shard whose subscription this writer gives up (another writer may
+   *     then apply the shard), as it gives it up
    */
   ShardConsumers(
       Vertx vertx,
       RabbitMQClient client,
       QueueTopology topology,
       BiConsumer<Integer, RabbitMQMessage> handler,
-      BooleanSupplier stopping) {
+      BooleanSupplier stopping,
+      IntConsumer released) {
     this.vertx = vertx;
     this.client = client;
     this.topology = topology;
     this.handler = handler;
     this.stopping = stopping;
+    this.released = released;
   }
 
   /** Subscribes to every shard, starting at a random one so active consumers spread out. */
@@ -82,6 +88,7 @@ final class ShardConsumers {
       RabbitMQConsumer consumer = consumers.get(shard);
       if (!preferred.contains(shard) && consumer != null && !stopping.getAsBoolean()) {
         int requeued = shard;
+        released.accept(shard);
         cancel(consumer)
             .compose(v -> subscribe(requeued))
             .onFailure(cause -> LOG.warn("could not re-subscribe to shard {}: {}", requeued, cause.toString()));

@@ -38,6 +38,12 @@ import org.slf4j.LoggerFactory;
 public final class WriterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WriterVerticle.class);
 
+  /**
+   * Records whose last written state a writer keeps, over all shards (about 150 bytes each), so
+   * that writing one again needs no read of it first ({@code store.KnownStates}).
+   */
+  static final int KNOWN_RECORDS = 100_000;
+
   private final WriterDrain drain = new WriterDrain();
   private final RabbitSettings settings;
   private final CassandraClient cassandra;
@@ -47,6 +53,7 @@ public final class WriterVerticle extends VerticleBase {
   private RabbitMQClient client;
   private volatile Deliveries deliveries;
   private volatile ShardConsumers consumers;
+  private volatile RecordWriter writer;
   private ShardBalancer balancer;
   private ExpirySweeper sweeper;
 
@@ -61,7 +68,10 @@ public final class WriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     changes = new ConfirmedPublisher(vertx, settings.confirmTimeoutMs());
-    return Future.all(RecordWriter.prepare(cassandra), LayerStore.prepare(cassandra), ExpirySchedule.prepare(cassandra))
+    return Future.all(
+            RecordWriter.prepare(cassandra, settings.shards(), Math.max(1, KNOWN_RECORDS / settings.shards())),
+            LayerStore.prepare(cassandra),
+            ExpirySchedule.prepare(cassandra))
         .compose(
             prepared -> {
               sweeper = new ExpirySweeper(vertx, prepared.resultAt(2), changes, topology);
@@ -84,8 +94,9 @@ public final class WriterVerticle extends VerticleBase {
             });
   }
 
-  private Future<Void> consume(RabbitMQClient connected, RecordWriter writer, LayerStore layers) {
+  private Future<Void> consume(RabbitMQClient connected, RecordWriter prepared, LayerStore layers) {
     client = connected;
+    writer = prepared;
     deliveries = new Deliveries(client);
     OperationApplier applier =
         new OperationApplier(
@@ -97,7 +108,7 @@ public final class WriterVerticle extends VerticleBase {
             deliveries,
             new DeadLetters(client, topology, deliveries),
             drain::stopping);
-    consumers = new ShardConsumers(vertx, client, topology, applier::onMessage, drain::stopping);
+    consumers = new ShardConsumers(vertx, client, topology, applier::onMessage, drain::stopping, writer::forgetShard);
     return consumers.consumeAll();
   }
 
@@ -137,6 +148,9 @@ public final class WriterVerticle extends VerticleBase {
   private void retireOldChannel() {
     Deliveries held = deliveries;
     ShardConsumers subscribed = consumers;
+    if (writer != null) {
+      writer.forgetAll(); // another writer may have applied these shards meanwhile
+    }
     if (held != null && subscribed != null) {
       held.reconnected(subscribed.tagsOfTheOldChannel());
     }

@@ -23,7 +23,7 @@ final class RecordCql {
   static final int DELETE_MARKER_TTL_SECONDS = 7 * 24 * 3600;
 
   static final String SELECT_CURRENT =
-      "SELECT ts, cell, deleted, lat, lon FROM records WHERE layer = ? AND id = ?";
+      "SELECT ts, cell, deleted, lat, lon, expires FROM records WHERE layer = ? AND id = ?";
 
   static final String SELECT_RECORD =
       "SELECT id, coordinates, created, properties, deleted, expires FROM records WHERE layer = ? AND id = ?";

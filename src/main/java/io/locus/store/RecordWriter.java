@@ -20,20 +20,40 @@ import java.util.List;
  * ({@code USING TIMESTAMP}), so applying an operation twice changes nothing and an older
  * operation can never overwrite a newer one. Callers apply the operations of one record one at
  * a time (the shard queue and the writer see to that), which makes the read of the current
- * state before a write safe.
+ * state before a write safe; and as the single active consumer of a shard, a writer knows the
+ * state it last wrote of each record, so an operation on a record written lately skips that
+ * read ({@link KnownStates}: the writer tells {@link #forgetShard} when it may have lost a shard).
  */
 public final class RecordWriter {
   private final CassandraClient client;
   private final Statements statements;
+  private final KnownStates known;
 
-  private RecordWriter(CassandraClient client, Statements statements) {
+  private RecordWriter(CassandraClient client, Statements statements, KnownStates known) {
     this.client = client;
     this.statements = statements;
+    this.known = known;
   }
 
-  /** Prepares the statements once. */
-  public static Future<RecordWriter> prepare(CassandraClient client) {
-    return Statements.prepare(client).map(statements -> new RecordWriter(client, statements));
+  /**
+   * Prepares the statements once; the writer keeps the state of up to {@code knownPerShard}
+   * records of each of {@code shards} shards.
+   */
+  public static Future<RecordWriter> prepare(CassandraClient client, int shards, int knownPerShard) {
+    return Statements.prepare(client).map(statements -> new RecordWriter(client, statements, new KnownStates(shards, knownPerShard)));
+  }
+
+  /**
+   * Forgets what this writer knows of {@code shard}'s records: it may no longer be the shard's
+   * only writer (it re-subscribed to the shard's queue). Safe from any thread.
+   */
+  public void forgetShard(int shard) {
+    known.dropShard(shard);
+  }
+
+  /** Forgets what this writer knows of every shard (its connection to the broker was replaced). Safe from any thread. */
+  public void forgetAll() {
+    known.dropAll();
   }
 
   /**
@@ -42,38 +62,57 @@ public final class RecordWriter {
    * reader sees (an older position, kept in the history only; the delete of a missing record).
    */
   public Future<List<ChangeEvent>> apply(WriteOp op, int shard) {
-    return switch (op.kind()) {
-      case UPSERT -> upsert(op, shard);
-      case DELETE -> delete(op.layer(), op.id(), op.ts(), shard);
-      case EXPIRE -> expire(op, shard);
-      case PURGE_LAYER -> purge(op.layer(), op.ts(), shard);
-    };
+    if (op.kind() == WriteOp.Kind.PURGE_LAYER) {
+      known.dropShard(shard);
+      return purge(op.layer(), op.ts(), shard);
+    }
+    long epoch = known.epoch(shard);
+    Future<List<ChangeEvent>> applied =
+        switch (op.kind()) {
+          case UPSERT -> upsert(op, shard, epoch);
+          case DELETE -> delete(op.layer(), op.id(), op.ts(), shard, epoch);
+          case EXPIRE -> expire(op, shard, epoch);
+          case PURGE_LAYER -> throw new IllegalStateException("purges are applied above");
+        };
+    return applied.onFailure(cause -> known.forget(shard, op.layer(), op.id()));
   }
 
-  private Future<Current> current(String layer, String id) {
+  /** The record's state: as this writer last wrote it when it knows, else read from Cassandra (and then known). */
+  private Future<RecordState> current(String layer, String id, int shard, long epoch) {
+    RecordState state = known.get(shard, layer, id, Times.nowSeconds());
+    if (state != null) {
+      return Future.succeededFuture(state);
+    }
     return client
         .execute(statements.selectCurrent().bind(layer, id))
-        .map(rows -> Current.of(rows.one()));
+        .map(
+            rows -> {
+              RecordState read = RecordState.of(rows.one());
+              if (read != null) {
+                known.remember(shard, epoch, layer, id, read);
+              }
+              return read;
+            });
   }
 
-  private Future<List<ChangeEvent>> upsert(WriteOp op, int shard) {
+  private Future<List<ChangeEvent>> upsert(WriteOp op, int shard, long epoch) {
     WriteOp.Upsert state = op.upsert();
     long cell = Cells.leaf(state.lat(), state.lon());
     long partition = Cells.partitionOf(cell);
     long now = Times.nowSeconds();
     int ttl = RecordCql.ttl(state.expires(), now);
     Long expires = state.expires() > 0 ? state.expires() : null;
-    return current(op.layer(), op.id())
+    return current(op.layer(), op.id(), shard, epoch)
         .compose(
             current -> {
-              if (current != null && current.deleted && current.ts >= op.ts()) {
+              if (current != null && current.deleted() && current.ts() >= op.ts()) {
                 return Future.succeededFuture(List.of()); // deleted after this write was made
               }
               List<BatchableStatement<?>> writes = new ArrayList<>();
               writes.add(
                   statements.insertHistory().bind(
                       op.layer(), op.id(), op.ts(), state.created(), state.coordinates(), op.ts(), ttl));
-              if (current != null && !current.deleted && current.ts > op.ts()) {
+              if (current != null && !current.deleted() && current.ts() > op.ts()) {
                 return execute(writes).map(List.of()); // newer position already there: history only
               }
               writes.add(
@@ -91,34 +130,39 @@ public final class RecordWriter {
                         state.lon(), state.coordinates(), state.created(), state.properties(),
                         (int) Math.min(Integer.MAX_VALUE, Math.max(0, expires - now) + RecordCql.SCHEDULE_GRACE_SECONDS)));
               }
-              if (current != null && current.cell != null && current.cell != cell) {
+              if (current != null && current.cell() != null && current.cell() != cell) {
                 writes.add(
                     statements
                         .deleteIndex()
-                        .bind(op.ts(), op.layer(), Cells.partitionOf(current.cell), current.cell, op.id()));
+                        .bind(op.ts(), op.layer(), Cells.partitionOf(current.cell()), current.cell(), op.id()));
               }
-              if (current == null || current.deleted) {
+              if (current == null || current.deleted()) {
                 writes.add(statements.insertMember().bind(op.layer(), shard, op.id()));
               }
-              if (current == null || current.cell == null || Cells.partitionOf(current.cell) != partition) {
+              if (current == null || current.cell() == null || Cells.partitionOf(current.cell()) != partition) {
                 writes.add(statements.insertPartition().bind(op.layer(), partition));
               }
               ChangeEvent.State after =
                   new ChangeEvent.State(
                       state.lat(), state.lon(), state.coordinates(), state.created(), state.properties(), state.expires());
+              RecordState written = new RecordState(op.ts(), cell, false, state.lat(), state.lon(), state.expires());
               return execute(writes)
-                  .map(List.of(ChangeEvent.upsert(op.layer(), op.id(), op.ts(), shard, after, Current.position(current))));
+                  .map(
+                      v -> {
+                        known.remember(shard, epoch, op.layer(), op.id(), written);
+                        return List.of(ChangeEvent.upsert(op.layer(), op.id(), op.ts(), shard, after, RecordState.position(current)));
+                      });
             });
   }
 
-  private Future<List<ChangeEvent>> delete(String layer, String id, long acceptedTs, int shard) {
-    return current(layer, id)
+  private Future<List<ChangeEvent>> delete(String layer, String id, long acceptedTs, int shard, long epoch) {
+    return current(layer, id, shard, epoch)
         .compose(
             current -> {
               if (current == null) {
                 return Future.succeededFuture(List.of());
               }
-              return remove(layer, id, Math.max(acceptedTs, current.ts + 1), shard, current, ChangeEvent.Kind.DELETE);
+              return remove(layer, id, Math.max(acceptedTs, current.ts() + 1), shard, current, ChangeEvent.Kind.DELETE);
             });
   }
 
@@ -128,8 +172,8 @@ public final class RecordWriter {
    * its place (so a repeated expiry finds it and changes nothing); when the record changed or
    * was deleted since, nothing happens.
    */
-  private Future<List<ChangeEvent>> expire(WriteOp op, int shard) {
-    return current(op.layer(), op.id())
+  private Future<List<ChangeEvent>> expire(WriteOp op, int shard, long epoch) {
+    return current(op.layer(), op.id(), shard, epoch)
         .compose(
             current -> {
               if (current == null) {
@@ -141,10 +185,10 @@ public final class RecordWriter {
                             statements.deleteMember().bind(op.layer(), shard, op.id())))
                     .map(List.of(ChangeEvent.expire(op.layer(), op.id(), ts, shard, was)));
               }
-              if (current.deleted || current.ts != op.ts()) {
+              if (current.deleted() || current.ts() != op.ts()) {
                 return Future.succeededFuture(List.of());
               }
-              return remove(op.layer(), op.id(), current.ts + 1, shard, current, ChangeEvent.Kind.EXPIRE);
+              return remove(op.layer(), op.id(), current.ts() + 1, shard, current, ChangeEvent.Kind.EXPIRE);
             });
   }
 
@@ -153,15 +197,16 @@ public final class RecordWriter {
    * even a record stamped in the future); the change is a delete or an expiry ({@code kind}).
    */
   private Future<List<ChangeEvent>> remove(
-      String layer, String id, long ts, int shard, Current current, ChangeEvent.Kind kind) {
+      String layer, String id, long ts, int shard, RecordState current, ChangeEvent.Kind kind) {
+    known.forget(shard, layer, id);
     List<BatchableStatement<?>> writes = new ArrayList<>();
     writes.add(statements.markDeleted().bind(layer, id, ts, ts));
     writes.add(statements.deleteHistory().bind(ts, layer, id));
     writes.add(statements.deleteMember().bind(layer, shard, id));
-    if (current.cell != null) {
-      writes.add(statements.deleteIndex().bind(ts, layer, Cells.partitionOf(current.cell), current.cell, id));
+    if (current.cell() != null) {
+      writes.add(statements.deleteIndex().bind(ts, layer, Cells.partitionOf(current.cell()), current.cell(), id));
     }
-    ChangeEvent.Position was = Current.position(current);
+    ChangeEvent.Position was = RecordState.position(current);
     return execute(writes)
         .map(
             List.of(
@@ -206,7 +251,7 @@ public final class RecordWriter {
   private Future<List<ChangeEvent>> purgePage(ResultSet page, String layer, long ts, int shard, List<ChangeEvent> later) {
     List<Future<List<ChangeEvent>>> deletes = new ArrayList<>();
     for (Row row : page.currentPage()) {
-      deletes.add(delete(layer, row.getString("id"), ts, shard));
+      deletes.add(delete(layer, row.getString("id"), ts, shard, known.epoch(shard)));
     }
     return Future.all(deletes)
         .compose(
@@ -219,28 +264,6 @@ public final class RecordWriter {
                   ? page.fetchNextPage().compose(next -> purgePage(next, layer, ts, shard, later))
                   : Future.succeededFuture(later);
             });
-  }
-
-  private record Current(long ts, Long cell, boolean deleted, Double lat, Double lon) {
-    /** Where the record was before this write, when it was anywhere. */
-    static ChangeEvent.Position position(Current current) {
-      return current == null || current.deleted || current.lat == null || current.lon == null
-          ? null
-          : new ChangeEvent.Position(current.lat, current.lon);
-    }
-
-    static Current of(Row row) {
-      if (row == null) {
-        return null;
-      }
-      Long cell = row.isNull("cell") ? null : row.getLong("cell");
-      return new Current(
-          row.getLong("ts"),
-          cell,
-          row.getBoolean("deleted"),
-          row.isNull("lat") ? null : row.getDouble("lat"),
-          row.isNull("lon") ? null : row.getDouble("lon"));
-    }
   }
 
   /** The prepared statements, each named after its CQL in {@link RecordCql}; prepared concurrently, once. */
