@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("TokenBucket and the node's nonce buckets")
+@DisplayName("TokenBucket")
 class TokenBucketTest {
   private static final RateLimit LIMIT = new RateLimit(10, 20);
 
@@ -36,18 +36,5 @@ class TokenBucketTest {
   void encoding() {
     TokenBucket bucket = new TokenBucket(3.25, 1_700_000_000_123L);
     assertThat(TokenBucket.decode(bucket.encode())).isEqualTo(bucket);
-  }
-
-  @Test
-  @DisplayName("a node's nonces: a second use is refused; stale buckets are dropped whole")
-  void localNonces() {
-    NonceGuard.LocalNonces nonces = new NonceGuard.LocalNonces();
-    assertThat(nonces.firstUse(100, "key\nn1", 0)).isTrue();
-    assertThat(nonces.firstUse(100, "key\nn1", 0)).isFalse();
-    assertThat(nonces.firstUse(100, "other\nn1", 0)).isTrue();
-    assertThat(nonces.firstUse(101, "key\nn1", 0)).isTrue();
-    assertThat(nonces.buckets()).isEqualTo(2);
-    assertThat(nonces.firstUse(500, "key\nn2", 400)).isTrue();
-    assertThat(nonces.buckets()).isEqualTo(1);
   }
 }
