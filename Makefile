@@ -9,7 +9,7 @@ SERVICES := scripts/services.sh
 # Packages install as root, or through sudo otherwise.
 SUDO = $$( [ "$$(id -u)" = 0 ] || echo sudo )
 
-.PHONY: help up down status build package geodata run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-places bench-signature bench-serving bench-fences jmh kubectl chromium map-screenshot clean
+.PHONY: help up down status build package geodata run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-places bench-signature bench-serving bench-fences bench-nonces jmh kubectl chromium map-screenshot clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -115,6 +115,10 @@ bench-serving: ## JMH: the serving tier's in-memory index: bytes a record, nearb
 
 bench-fences: ## JMH: judging one record change against 1,000 and 100,000 fences
 	@$(MAKE) -s jmh BENCHMARK=FenceBenchmark
+
+bench-nonces: ## JMH: a signed request's nonce check (one node, two-member cluster) and rate-limit admit; then bytes a nonce costs Hazelcast
+	@$(MAKE) -s jmh BENCHMARK=NonceBenchmark
+	@java -cp target/test-classes:target/classes:$$(cat target/test.classpath) io.locus.bench.NonceBenchmark
 
 jmh:
 	@$(MVN) -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test.classpath
