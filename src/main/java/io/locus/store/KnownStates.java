@@ -1,6 +1,7 @@
 package io.locus.store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * connection was replaced, a layer purge ran through it); an entry stored by an operation that
  * started before the drop is never used (each entry carries the shard's epoch of its start).
  *
+ * <p>It also knows which index partitions of a layer it has marked occupied ({@code
+ * layer_partitions}, one Cassandra partition per layer that every new record would otherwise
+ * write again); only a layer purge empties that list, and the purge forgets them ({@link
+ * #forgetPartitions}).
+ *
  * <p>Bounded: at most {@code perShard} records a shard, the least recently used forgotten first
  * (about 150 bytes an entry). Deleted records are not kept (a delete marker lives 7 days in
  * Cassandra, which a cache entry would outlive), nor a state past its {@code expires}
@@ -25,6 +31,7 @@ final class KnownStates {
   private final int perShard;
   private final AtomicLongArray epochs;
   private final List<Map<String, Known>> shards = new ArrayList<>();
+  private final Map<String, Map<Long, Boolean>> partitions = new HashMap<>();
 
   /** A known state and the epoch of its shard when the operation that wrote it started. */
   private record Known(long epoch, RecordState state) {}
@@ -84,6 +91,32 @@ final class KnownStates {
     for (int shard = 0; shard < epochs.length(); shard++) {
       dropShard(shard);
     }
+  }
+
+  /** Whether this writer marked {@code partition} of {@code layer} occupied since the layer's last purge. */
+  boolean partitionMarked(String layer, long partition) {
+    Map<Long, Boolean> marked = partitions.get(layer);
+    return marked != null && marked.containsKey(partition);
+  }
+
+  /** {@code partition} of {@code layer} is marked occupied in Cassandra. */
+  void partitionWasMarked(String layer, long partition) {
+    partitions
+        .computeIfAbsent(
+            layer,
+            any ->
+                new LinkedHashMap<>(16, 0.75f, true) {
+                  @Override
+                  protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > KnownStates.this.perShard;
+                  }
+                })
+        .put(partition, Boolean.TRUE);
+  }
+
+  /** Forgets the partitions marked in {@code layer}: a purge unmarks them all. */
+  void forgetPartitions(String layer) {
+    partitions.remove(layer);
   }
 
   /** Records known in {@code shard} (entries from before a drop included until evicted). */

@@ -64,6 +64,7 @@ public final class RecordWriter {
   public Future<List<ChangeEvent>> apply(WriteOp op, int shard) {
     if (op.kind() == WriteOp.Kind.PURGE_LAYER) {
       known.dropShard(shard);
+      known.forgetPartitions(op.layer());
       return purge(op.layer(), op.ts(), shard);
     }
     long epoch = known.epoch(shard);
@@ -139,7 +140,10 @@ public final class RecordWriter {
               if (current == null || current.deleted()) {
                 writes.add(statements.insertMember().bind(op.layer(), shard, op.id()));
               }
-              if (current == null || current.cell() == null || Cells.partitionOf(current.cell()) != partition) {
+              boolean marking =
+                  (current == null || current.cell() == null || Cells.partitionOf(current.cell()) != partition)
+                      && !known.partitionMarked(op.layer(), partition);
+              if (marking) {
                 writes.add(statements.insertPartition().bind(op.layer(), partition));
               }
               ChangeEvent.State after =
@@ -150,6 +154,9 @@ public final class RecordWriter {
                   .map(
                       v -> {
                         known.remember(shard, epoch, op.layer(), op.id(), written);
+                        if (marking) {
+                          known.partitionWasMarked(op.layer(), partition);
+                        }
                         return List.of(ChangeEvent.upsert(op.layer(), op.id(), op.ts(), shard, after, RecordState.position(current)));
                       });
             });

@@ -69,4 +69,16 @@ class KnownStatesTest {
     assertThat(known.get(0, "layer", "c", NOW)).isEqualTo(LIVE);
     assertThat(known.get(0, "layer", "d", NOW)).isEqualTo(LIVE);
   }
+
+  @Test
+  @DisplayName("index partitions marked in a layer are known until the layer's purge forgets them")
+  void partitions() {
+    KnownStates known = new KnownStates(1, 2);
+    assertThat(known.partitionMarked("layer", 7)).isFalse();
+    known.partitionWasMarked("layer", 7);
+    assertThat(known.partitionMarked("layer", 7)).isTrue();
+    assertThat(known.partitionMarked("other", 7)).isFalse();
+    known.forgetPartitions("layer");
+    assertThat(known.partitionMarked("layer", 7)).isFalse();
+  }
 }
