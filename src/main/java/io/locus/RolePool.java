@@ -50,9 +50,19 @@ final class RolePool {
     return next;
   }
 
-  /** Undeploys every instance. */
+  /** Undeploys every instance, all at once (as the node stops: each drains within the same deadline). */
   Future<Void> stopAll() {
-    return scaleTo(0).mapEmpty();
+    Future<Integer> next =
+        last.transform(
+            previous -> {
+              List<Future<Void>> stopped = new ArrayList<>();
+              while (!instances.isEmpty()) {
+                stopped.add(undeploy(instances.pop()));
+              }
+              return Future.join(stopped).map(0);
+            });
+    last = next;
+    return next.mapEmpty();
   }
 
   private Future<Integer> step(int wanted) {
