@@ -41,8 +41,9 @@ final class RolePool {
   }
 
   /**
-   * Deploys or undeploys instances, newest first, until {@code wanted} run; completes with how
-   * many run then. Fails when an instance cannot be deployed (those deployed before it stay).
+   * Deploys instances one after another, or undeploys the newest all at once, until {@code
+   * wanted} run; completes with how many run then. Fails when an instance cannot be deployed
+   * (those deployed before it stay).
    */
   Future<Integer> scaleTo(int wanted) {
     Future<Integer> next = last.transform(previous -> step(wanted));
@@ -50,19 +51,9 @@ final class RolePool {
     return next;
   }
 
-  /** Undeploys every instance, all at once (as the node stops: each drains within the same deadline). */
+  /** Undeploys every instance. */
   Future<Void> stopAll() {
-    Future<Integer> next =
-        last.transform(
-            previous -> {
-              List<Future<Void>> stopped = new ArrayList<>();
-              while (!instances.isEmpty()) {
-                stopped.add(undeploy(instances.pop()));
-              }
-              return Future.join(stopped).map(0);
-            });
-    last = next;
-    return next.mapEmpty();
+    return scaleTo(0).mapEmpty();
   }
 
   private Future<Integer> step(int wanted) {
@@ -73,8 +64,12 @@ final class RolePool {
       });
     }
     if (instances.size() > wanted) {
-      List<String> newest = instances.pop();
-      return undeploy(newest).compose(v -> step(wanted));
+      // The instances removed drain at once, each within the node's shutdown deadline.
+      List<Future<Void>> removed = new ArrayList<>();
+      while (instances.size() > wanted) {
+        removed.add(undeploy(instances.pop()));
+      }
+      return Future.join(removed).map(v -> instances.size());
     }
     return Future.succeededFuture(instances.size());
   }

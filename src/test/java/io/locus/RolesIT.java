@@ -163,7 +163,7 @@ class RolesIT {
   private static Response exchange(String method, String path, String body, String key) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(NODE.http().base() + path))
-            .timeout(Duration.ofSeconds(60))
+            .timeout(Duration.ofSeconds(150))
             .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body))
             .header("Content-Type", "application/json");
     if (key != null) {

@@ -27,8 +27,11 @@ final class AdminHandlers {
   static final String PREFIX = "/admin";
   private static final int MAX_NAME = 200;
   private static final String BEARER = "Bearer ";
-  /** What a scaling may take beyond its drain: deploying, and the event bus's round trip. */
-  private static final long SCALE_MARGIN_MS = 10_000;
+  /**
+   * What a scaling may take beyond its drain: deploying instances one after another (a writer
+   * connects to the broker and prepares its statements), and the event bus's round trip.
+   */
+  private static final long SCALE_MARGIN_MS = 60_000;
   /** How long a node may take to tell its roles. */
   private static final long READ_ROLES_MS = 5_000;
 

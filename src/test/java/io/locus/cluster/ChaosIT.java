@@ -159,7 +159,7 @@ class ChaosIT {
               HttpRequest.newBuilder(uri(0, "/admin/roles/" + role))
                   .header("Authorization", "Bearer " + AuthSettings.DEVELOPMENT_ADMIN_KEY)
                   .PUT(HttpRequest.BodyPublishers.ofString("{\"instances\":" + instances + "}")),
-              Duration.ofSeconds(60));
+              Duration.ofSeconds(150));
       assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
       JsonArray nodes = new JsonObject(scaled.body()).getJsonArray("nodes");
       assertThat(nodes).as(scaled.body()).hasSize(NODES);
