@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make bench-nodes`: the same single-PUT ingest (Gatling, USERS clients, DURATION s after a
-# 15 s warm-up) against one node, then against three clustered nodes on this machine, Gatling
+# `make bench-nodes`: the same single-PUT ingest (Gatling, USERS clients, DURATION + 30 s, the
+# middle DURATION - 10 s profiled) against one node, then against three clustered nodes on this machine, Gatling
 # spreading the requests round-robin. For each: requests a second, p50/p99, the cores every
 # process used (from /proc) and the JFR profile of node 0 by part. Writes
 # bench/results/<date>-nodes.md. About 5 minutes; not part of CI.
@@ -26,15 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-baselines_java() { java -cp "bench/baselines/target/classes:$(cat bench/baselines/target/classpath.txt)" "$@"; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 url() { echo "http://127.0.0.1:$(( HTTP_BASE + $1 ))"; }
-ticks() { # ticks PID…: CPU time (user + system, clock ticks) of these processes
-  local sum=0 pid
-  for pid in "$@"; do
-    [[ -r /proc/$pid/stat ]] && sum=$(( sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}') ))
-  done
-  echo $sum
-}
 
 # measure LABEL BASE_URLS NODE0_PID NODE_PIDS…: one ingest run, profiled in its middle
 measure() {
@@ -43,10 +37,11 @@ measure() {
   local nodes=("$@") file=$WORK/$(echo "$label" | tr -c 'A-Za-z0-9\n' '-')
   local layer=nodes.ingest.$(date +%s%N)
   (
-    sleep 25 # Maven, Gatling's start and its 15 s warm-up
-    local before_locus before_cassandra before_rabbitmq before_gatling t0
+    sleep 25 # Maven, Gatling's start and its warm-up; Gatling runs on 15 s past the window, so every process measured lives through it
+    local before_locus before_cassandra before_rabbitmq before_gatling t0 gatling_pids
+    gatling_pids=$(pgrep -f gatling || true) # the same processes at the end: one that ended in between would count negative
     before_locus=$(ticks "${nodes[@]}"); before_cassandra=$(ticks $(pgrep -f CassandraDaemon))
-    before_rabbitmq=$(ticks $(pgrep -f beam.smp)); before_gatling=$(ticks $(pgrep -f gatling || true))
+    before_rabbitmq=$(ticks $(pgrep -f beam.smp)); before_gatling=$(ticks $gatling_pids)
     t0=$(date +%s%N)
     jcmd "$node0" JFR.start name=nodes settings=default filename="$file.jfr" > /dev/null
     sleep $(( DURATION - 10 ))
@@ -54,12 +49,12 @@ measure() {
     local hz seconds
     hz=$(getconf CLK_TCK); seconds=$(awk -v ns="$(( $(date +%s%N) - t0 ))" 'BEGIN {print ns / 1e9}')
     core() { awk -v t="$1" -v hz="$hz" -v s="$seconds" 'BEGIN {printf "%.2f", t / hz / s}'; }
-    echo "{\"locus\": $(core $(( $(ticks "${nodes[@]}") - before_locus ))), \"cassandra\": $(core $(( $(ticks $(pgrep -f CassandraDaemon)) - before_cassandra ))), \"rabbitmq\": $(core $(( $(ticks $(pgrep -f beam.smp)) - before_rabbitmq ))), \"gatling\": $(core $(( $(ticks $(pgrep -f gatling || true)) - before_gatling )))}" > "$file.cores"
+    echo "{\"locus\": $(core $(( $(ticks "${nodes[@]}") - before_locus ))), \"cassandra\": $(core $(( $(ticks $(pgrep -f CassandraDaemon)) - before_cassandra ))), \"rabbitmq\": $(core $(( $(ticks $(pgrep -f beam.smp)) - before_rabbitmq ))), \"gatling\": $(core $(( $(ticks $gatling_pids) - before_gatling )))}" > "$file.cores"
   ) &
   local profiler=$! before after
   before=$(ls -1 loadtest/target/gatling 2>/dev/null | sort || true)
   (cd loadtest && $MVN gatling:test -Dgatling.simulationClass=io.locus.loadtest.IngestSimulation \
-      -DbaseUrl="$urls" -Dlayer="$layer" -Dusers="$USERS" -Dduration=$(( DURATION + 15 )) -DlagProbe=false \
+      -DbaseUrl="$urls" -Dlayer="$layer" -Dusers="$USERS" -Dduration=$(( DURATION + 30 )) -DlagProbe=false \
       -DmaxP99Ms=60000 -DmaxErrorPercent=100 > "$file.gatling.log" 2>&1) || say "$label: failed assertions (figures kept)"
   wait "$profiler"
   after=$(ls -1 loadtest/target/gatling | sort)
@@ -96,7 +91,7 @@ parts() { jq -r '"- **\(.scenario)**, node 0 (\(.locus.samples) JFR samples, GC 
 {
   echo "# One node against three, single-PUT ingest ($(date -u +%Y-%m-%d), $(git rev-parse --short HEAD))"
   echo
-  echo "$(nproc) cores; $USERS Gatling clients, $DURATION s measured after a 15 s warm-up; three nodes on the same machine, Gatling round-robin over them. Command: \`make bench-nodes\`."
+  echo "$(nproc) cores; $USERS Gatling clients for $(( DURATION + 30 )) s (throughput and latency over the whole run), cores and JFR over $(( DURATION - 10 )) s in its middle; three nodes on the same machine, Gatling round-robin over them. Command: \`make bench-nodes\`."
   echo
   echo "| nodes | PUT/s | p50 ms | p99 ms | errors | cores used |"
   echo "|---|---|---|---|---|---|"

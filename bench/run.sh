@@ -83,7 +83,8 @@ settle() { # flushes Cassandra and waits for its compactions, so that they do no
   say "Cassandra compactions still pending after 5 min; going on"
 }
 
-baselines_java() { java -cp "bench/baselines/target/classes:$(cat bench/baselines/target/classpath.txt)" "$@"; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 # gatling SIMULATION BASE_URL -Dk=v… : runs one simulation; prints its report directory
 gatling() {
@@ -112,13 +113,6 @@ pids() { # pids PROCESS: the pids of one of PROCESSES
     baselines) echo "${baseline_pid:-}" ;;
     gatling) pgrep -f 'gatling' || true ;;
   esac
-}
-ticks() { # ticks PID…: CPU time (user + system, clock ticks) of these processes
-  local sum=0 pid
-  for pid in "$@"; do
-    [[ -r /proc/$pid/stat ]] && sum=$(( sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}') ))
-  done
-  echo $sum
 }
 # profile NAME jfr|-: in the background, measures the middle of the Gatling run that follows
 # (after its JVM has started, until shortly before it ends): cores per process, and with jfr a
