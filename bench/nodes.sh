@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# `make bench-nodes`: the same single-PUT ingest (Gatling, USERS clients, DURATION + 30 s, the
-# middle DURATION - 10 s profiled) against one node, then against three clustered nodes on this machine, Gatling
-# spreading the requests round-robin. For each: requests a second, p50/p99, the cores every
-# process used (from /proc) and the JFR profile of node 0 by part. Writes
-# bench/results/<date>-nodes.md. About 5 minutes; not part of CI.
+# `make bench-nodes`: the same single-PUT ingest (Gatling, USERS clients for DURATION + 30 s,
+# the middle DURATION - 10 s profiled) against one node, then against three clustered nodes on
+# this machine, Gatling spreading the requests round-robin. For each: requests a second,
+# p50/p99, the cores every process used (from /proc) and the JFR profile of node 0 by part.
+# Writes bench/results/<date>-nodes.md. About 6 minutes; not part of CI.
 # Knobs: DURATION (30), USERS (64).
 set -euo pipefail
 cd "$(dirname "$0")/.."
