@@ -38,6 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Roles scaled while the node runs ({@code /admin/roles}, {@code locus scale}): the instances
  * change, the gauge follows, and writes accepted while instances come and go are all applied.
+ * Each test leaves the node with its configured instances.
  */
 @DisplayName("Roles scaled at runtime")
 class RolesIT {
@@ -75,11 +76,11 @@ class RolesIT {
       writes.awaitAccepted(writes.acks.get() + 20);
       assertThat(scale("writer", 0)).isEqualTo(0);
       writes.awaitAccepted(writes.acks.get() + 20); // accepted while no writer runs: they wait in the queues
-      assertThat(scale("writer", 1)).isEqualTo(1);
-      assertThat(scale("query", 1)).isEqualTo(1);
-      assertThat(scale("publisher", 1)).isEqualTo(1);
-      assertThat(scale("api", 2)).isEqualTo(2);
-      assertThat(gauge("writer")).isEqualTo(1);
+      JsonObject configured = NODE.node().config.getJsonObject("instances"); // back as configured, for the other tests
+      for (String role : List.of("writer", "query", "publisher", "api")) {
+        assertThat(scale(role, configured.getInteger(role))).as(role).isEqualTo(configured.getInteger(role));
+      }
+      assertThat(gauge("writer")).isEqualTo(configured.getInteger("writer").doubleValue());
       writes.awaitAccepted(writes.acks.get() + 20);
     } finally {
       writes.stop();
@@ -95,14 +96,16 @@ class RolesIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     NodeDefaults defaults = new NodeDefaults(NODE.http().base(), Http.DEV_KEY, Http.DEV_SECRET, ADMIN_KEY);
-    int code = Commands.run("scale", List.of("query", "2"), defaults, print(out), print(err));
+    int configured = NODE.node().config.getJsonObject("instances").getInteger("query");
+    int code = Commands.run("scale", List.of("query", String.valueOf(configured + 1)), defaults, print(out), print(err));
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains(":" + NODE.node().config.getJsonObject("http").getInteger("port") + ": ").contains("\"query\":2");
-    assertThat(admin("GET", "/admin/roles", null).json().getJsonArray("nodes").getJsonObject(0).getJsonObject("roles").getInteger("query")).isEqualTo(2);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains(":" + NODE.node().config.getJsonObject("http").getInteger("port") + ": ").contains("\"query\":" + (configured + 1));
+    assertThat(admin("GET", "/admin/roles", null).json().getJsonArray("nodes").getJsonObject(0).getJsonObject("roles").getInteger("query")).isEqualTo(configured + 1);
+    assertThat(Commands.run("scale", List.of("query", String.valueOf(configured)), defaults, print(new ByteArrayOutputStream()), print(err))).isZero();
 
     ByteArrayOutputStream refused = new ByteArrayOutputStream();
     NodeDefaults wrongKey = new NodeDefaults(NODE.http().base(), Http.DEV_KEY, Http.DEV_SECRET, "wrong");
-    assertThat(Commands.run("scale", List.of("query", "1"), wrongKey, print(new ByteArrayOutputStream()), print(refused))).isEqualTo(1);
+    assertThat(Commands.run("scale", List.of("query", "3"), wrongKey, print(new ByteArrayOutputStream()), print(refused))).isEqualTo(1);
     assertThat(refused.toString(StandardCharsets.UTF_8)).contains("401");
     assertThat(Commands.run("scale", List.of("query"), defaults, print(new ByteArrayOutputStream()), print(new ByteArrayOutputStream()))).isEqualTo(2);
   }
