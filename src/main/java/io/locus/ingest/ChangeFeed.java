@@ -5,6 +5,7 @@ import io.locus.feed.ChangeEvent;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The writer's side of the change feed: publishes each change it applied to {@code
@@ -14,6 +15,12 @@ import java.util.List;
  * applied write whose change is not on the feed would leave the serving tier stale.
  */
 final class ChangeFeed {
+  /**
+   * The header naming a change's layer, so that a consumer interested in some layers only (the
+   * webhook fan-out) can pass over the others without parsing the change.
+   */
+  static final String LAYER_HEADER = "x-locus-layer";
+
   private static final AMQP.BasicProperties PROPERTIES =
       new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").build();
 
@@ -33,7 +40,11 @@ final class ChangeFeed {
     List<Future<Void>> confirmed = new ArrayList<>(changes.size());
     for (ChangeEvent change : changes) {
       confirmed.add(
-          publisher.publish(topology.changesExchange(), QueueTopology.routingKey(change.shard()), PROPERTIES, change.toBuffer()));
+          publisher.publish(
+              topology.changesExchange(),
+              QueueTopology.routingKey(change.shard()),
+              PROPERTIES.builder().headers(Map.of(LAYER_HEADER, change.layer())).build(),
+              change.toBuffer()));
     }
     return Future.all(confirmed).mapEmpty();
   }

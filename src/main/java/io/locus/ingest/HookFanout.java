@@ -104,6 +104,11 @@ final class HookFanout {
 
   void onMessage(int shard, RabbitMQMessage message) {
     Deliveries.Delivery delivery = deliveries.received(message);
+    Object layer = Deliveries.header(message, ChangeFeed.LAYER_HEADER);
+    if (layer != null && quiet(layer.toString())) {
+      deliveries.ack(delivery); // nothing to send, and nothing to parse
+      return;
+    }
     ChangeEvent change;
     try {
       change = ChangeEvent.fromBuffer(message.body());
@@ -186,6 +191,30 @@ final class HookFanout {
   /** Where a record change leaves its record: the new position of an upsert, none for a removal. */
   private static S2Point position(ChangeEvent change) {
     return change.state() == null ? null : Earth.point(change.state().lat(), change.state().lon());
+  }
+
+  /**
+   * Whether a change of {@code layer} is known, from what was read of the layer within {@link
+   * #LAYER_FRESH_MS} and of its fences within {@link #FENCES_FRESH_MS}, to need nothing: the
+   * layer is gone, or has no callback URL and no fence. Most layers are quiet; their changes are
+   * then acknowledged unread. When what is known is older, the change takes the full path, which
+   * reads the layer and its fences again.
+   */
+  private boolean quiet(String layer) {
+    long now = System.currentTimeMillis();
+    Held held = recent.get(layer);
+    if (held == null || now - held.at() >= LAYER_FRESH_MS) {
+      return false;
+    }
+    if (held.layer() == null) {
+      return true;
+    }
+    HeldFences fences = fenceIndexes.get(layer);
+    return held.layer().getJsonArray("callback_urls", new JsonArray()).isEmpty()
+        && fences != null
+        && now - fences.at() < FENCES_FRESH_MS
+        && fences.index().succeeded()
+        && fences.index().result() == FenceIndex.EMPTY;
   }
 
   /** Drops what is known of {@code layer}'s fences: they changed. */

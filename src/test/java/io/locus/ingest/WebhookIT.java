@@ -102,6 +102,31 @@ class WebhookIT {
   }
 
   @Test
+  @DisplayName("a quiet layer (no callback URL, no fence), whose changes the fan-out passes over, sends the changes made after it is given a callback URL")
+  void quietLayerGivenACallback() {
+    String layer = http().newLayer("it.hooks.");
+    for (int i = 0; i < 5; i++) {
+      assertThat(http().put("/0.1/records/" + layer + "/q" + i + ".json", feature(10 + i, 20, 1_700_000_000L + i)).status()).isEqualTo(202);
+    }
+    http().awaitStatus("/0.1/records/" + layer + "/q4.json", 200);
+    Response saved = http().put("/0.1/layers/" + layer + ".json", new JsonObject().put("callback_urls", new JsonArray().add(hook("/ok"))));
+    assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+    AtomicInteger moves = new AtomicInteger();
+    List<Receiver.Received> got =
+        Eventually.await(
+            PATIENCE,
+            () -> {
+              int move = moves.incrementAndGet(); // a new change each time asked, until one is delivered
+              assertThat(http().put("/0.1/records/" + layer + "/late.json", feature(30, 20 + move * 0.001, 1_700_000_100L + move)).status())
+                  .isEqualTo(202);
+              return deliveredTo(layer, "/ok");
+            },
+            list -> !list.isEmpty(),
+            Duration.ofMillis(500));
+    assertThat(got).extracting(r -> r.json().getString("id")).contains("late");
+  }
+
+  @Test
   @DisplayName("each upsert and delete is POSTed once, as the change stream renders it, with its kind, a delivery id and a valid signature")
   void everyChangeSigned() throws Exception {
     String layer = layerCalling("/ok");
