@@ -75,6 +75,7 @@ final class HookDeliverer {
   private final KeyedSequencer sequencer = new KeyedSequencer();
   private final Map<String, Secret> secrets = new HashMap<>();
   private final Map<String, Resolved> resolved = new HashMap<>();
+  private final Map<String, ReceiverMeters> meters = new HashMap<>();
   /** Deliveries waiting for their next attempt, by timer. */
   private final Map<Long, Promise<Void>> waiting = new HashMap<>();
 
@@ -168,13 +169,9 @@ final class HookDeliverer {
         .transform(
             sent -> {
               if (sent.succeeded()) {
-                counter(delivery, "delivered").increment();
-                Timer.builder(Metrics.WEBHOOK_LAG)
-                    .description("from a change fanned out to its webhook delivery")
-                    .tag("receiver", delivery.receiver())
-                    .publishPercentileHistogram()
-                    .register(Metrics.registry())
-                    .record(Math.max(0, System.currentTimeMillis() - delivery.queuedMillis()), TimeUnit.MILLISECONDS);
+                ReceiverMeters meters = meters(delivery.receiver());
+                meters.delivered().increment();
+                meters.lag().record(Math.max(0, System.currentTimeMillis() - delivery.queuedMillis()), TimeUnit.MILLISECONDS);
                 return Future.succeededFuture();
               }
               String reason = sent.cause().getMessage();
@@ -183,7 +180,7 @@ final class HookDeliverer {
               if (refused || attempt >= settings.maxAttempts() || ageMs >= settings.maxAgeSeconds() * 1000L) {
                 return deadLetter(delivery.toBuffer(), delivery.receiver(), reason, attempt);
               }
-              counter(delivery, "retried").increment();
+              meters(delivery.receiver()).retried().increment();
               long wait = backoffMs(attempt);
               if (attempt == 1 || attempt % 10 == 0) {
                 LOG.info("webhook to {} failed (attempt {}), again in {} ms: {}", delivery.receiver(), attempt, wait, reason);
@@ -294,7 +291,7 @@ final class HookDeliverer {
   }
 
   private Future<Void> deadLetter(Buffer message, String receiver, String reason, int attempts) {
-    Metrics.registry().counter(Metrics.WEBHOOK_DELIVERIES, "receiver", receiver, "result", "dead_lettered").increment();
+    delivered(receiver, "dead_lettered").increment(); // rare: a look-up is fine, and "unknown" gets no lag timer
     LOG.warn("webhook to {} dead-lettered after {} attempts: {}", receiver, attempts, reason);
     JsonObject dead =
         new JsonObject()
@@ -306,7 +303,25 @@ final class HookDeliverer {
         vertx, () -> publisher.publish(topology.hooksExchange(), QueueTopology.HOOK_DEAD_KEY, DEAD, dead.toBuffer()), stopping);
   }
 
-  private static Counter counter(HookDelivery delivery, String result) {
-    return Metrics.registry().counter(Metrics.WEBHOOK_DELIVERIES, "receiver", delivery.receiver(), "result", result);
+  /** A receiver's meters, registered at its first delivery and kept: no registry look-up per delivery. */
+  private ReceiverMeters meters(String receiver) {
+    return meters.computeIfAbsent(
+        receiver,
+        r ->
+            new ReceiverMeters(
+                delivered(r, "delivered"),
+                delivered(r, "retried"),
+                Timer.builder(Metrics.WEBHOOK_LAG)
+                    .description("from a change fanned out to its webhook delivery")
+                    .tag("receiver", r)
+                    .publishPercentileHistogram()
+                    .register(Metrics.registry())));
   }
+
+  private static Counter delivered(String receiver, String result) {
+    return Metrics.registry().counter(Metrics.WEBHOOK_DELIVERIES, "receiver", receiver, "result", result);
+  }
+
+  /** The meters of one receiver's every attempt: deliveries and retries, and the lag of those delivered. */
+  private record ReceiverMeters(Counter delivered, Counter retried, Timer lag) {}
 }

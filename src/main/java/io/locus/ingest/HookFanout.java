@@ -210,7 +210,8 @@ final class HookFanout {
       return true;
     }
     HeldFences fences = fenceIndexes.get(layer);
-    return held.layer().getJsonArray("callback_urls", new JsonArray()).isEmpty()
+    JsonArray urls = held.layer().getJsonArray("callback_urls");
+    return (urls == null || urls.isEmpty())
         && fences != null
         && now - fences.at() < FENCES_FRESH_MS
         && fences.index().succeeded()
