@@ -56,9 +56,6 @@ public final class ConfigKeys {
   /** Unacknowledged deliveries a writer holds per shard queue. */
   public static final String RABBITMQ_PREFETCH = "prefetch";
 
-  /** Deliveries of one message before it is dead-lettered as poison. */
-  public static final String RABBITMQ_DELIVERY_LIMIT = "deliveryLimit";
-
   /** How long a publish may wait for the broker's confirm before the client gets 503. */
   public static final String RABBITMQ_CONFIRM_TIMEOUT_MS = "confirmTimeoutMs";
 

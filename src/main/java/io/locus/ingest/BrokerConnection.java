@@ -2,113 +2,229 @@ package io.locus.ingest;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.rabbitmq.RabbitMQClient;
-import io.vertx.rabbitmq.RabbitMQOptions;
-import java.util.function.Function;
+import io.vertx.rabbitmq.impl.RabbitMQClientImpl;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a RabbitMQ client that runs {@code setup} on the verticle's context after every
- * (re)connection (declare the topology, set QoS, listen for confirms) and completes once the
- * first setup has finished. The first connection and its setup are tried {@value
- * #START_ATTEMPTS} times, each with a fresh client ({@value #START_RETRY_DELAY_MS} ms, then
- * twice that, apart): a broker on a loaded machine may let an AMQP handshake time out, or
- * refuse a stream's declaration for a moment after it restarted. Then a wrong host stops the
- * node at start; later losses are retried forever every {@code reconnectIntervalMs}.
+ * A connection to RabbitMQ that Locus owns, one AMQP channel on it. The RabbitMQ client is made
+ * with its own reconnection off: the client would otherwise replace a closed channel behind its
+ * owner's back (without its QoS, its confirm listener or its consumers' tags retired), re-subscribe
+ * consumers before the owner's setup ran, and cancel consumers later on a channel since closed.
+ * Here a connection is used only as its owner set it up, in one fixed order on one channel
+ * ({@code setup}: declare, then confirm mode and listener, then QoS, then consume), and anything
+ * that breaks it is met with a rebuild from scratch:
+ *
+ * <ul>
+ *   <li>every {@value #WATCH_MS} ms it checks that the connection is open and its channel is
+ *       still the one set up (the client counts the channels it opens: a replacement is seen);
+ *   <li>its owner may declare it broken ({@link #rebuild}), e.g. when confirms stop arriving;
+ *   <li>then it is {@link #epoch() epoch} + 1 at once (whatever was received on the old channel
+ *       has lapsed: the broker requeues it when the channel goes; its delivery tags must never be
+ *       used again), the owner is told ({@code lost}), the old client is stopped, and a new client
+ *       is connected and set up every {@code reconnectIntervalMs} until one is.
+ * </ul>
+ *
+ * <p>The first connection and its setup are tried {@value #START_ATTEMPTS} times, each with a
+ * fresh client ({@value #START_RETRY_DELAY_MS} ms, then twice that, apart): a broker on a loaded
+ * machine may let an AMQP handshake time out, or refuse a declaration for a moment after it
+ * restarted. Then a wrong host stops the node at start. Use it from the context it is made on.
  */
-final class BrokerConnection {
+final class BrokerConnection implements Deliveries.Epochs {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerConnection.class);
   static final int START_ATTEMPTS = 3;
   static final long START_RETRY_DELAY_MS = 1_000;
+  static final long WATCH_MS = 250;
 
-  private BrokerConnection() {}
-
-  static Future<RabbitMQClient> open(
-      Vertx vertx, Context context, RabbitSettings settings, Function<RabbitMQClient, Future<Void>> setup) {
-    return open(vertx, context, settings, () -> {}, setup);
-  }
+  private final Vertx vertx;
+  private final Context context;
+  private final RabbitSettings settings;
+  private final String name;
+  private final BiFunction<RabbitMQClient, Long, Future<Void>> setup;
+  private final Consumer<String> lost;
+  private RabbitMQClient client;
+  private long channelInstance;
+  private long epoch;
+  private boolean ready;
+  private boolean closed;
+  private long watch = -1;
 
   /**
-   * As {@link #open(Vertx, Context, RabbitSettings, Function)}, and runs {@code onNewConnection}
-   * first on every (re)connection, on the client's connecting thread, before the client
-   * re-subscribes its consumers on the new channel. (The client completes a reconnection without
-   * waiting for {@code setup}, so consumers may be re-subscribed, and deliver, while it runs.)
+   * @param name what the connection is for, in log lines
+   * @param setup runs on every new connection, before it is {@link #ready}, with the connection's
+   *     epoch: it must finish on the connection's one channel
+   * @param lost told why, on this context, as soon as a ready connection is found broken
    */
-  static Future<RabbitMQClient> open(
+  BrokerConnection(
       Vertx vertx,
-      Context context,
       RabbitSettings settings,
-      Runnable onNewConnection,
-      Function<RabbitMQClient, Future<Void>> setup) {
-    return open(vertx, context, settings, settings.clientOptions(), onNewConnection, setup);
+      String name,
+      BiFunction<RabbitMQClient, Long, Future<Void>> setup,
+      Consumer<String> lost) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.settings = settings;
+    this.name = name;
+    this.setup = setup;
+    this.lost = lost;
+  }
+
+  /** Connects and sets up, {@value #START_ATTEMPTS} tries; then watches the connection. */
+  Future<Void> start() {
+    return attempt(1)
+        .onSuccess(v -> watch = vertx.setPeriodic(WATCH_MS, t -> check()));
+  }
+
+  /** Whether the connection is set up and was not found broken since. */
+  boolean ready() {
+    return ready;
+  }
+
+  /** The current connection's number: it changes as soon as a connection is found broken. */
+  @Override
+  public long epoch() {
+    return epoch;
   }
 
   /**
-   * As {@link #open(Vertx, Context, RabbitSettings, Function)}, for a client that does not
-   * reconnect by itself: once its connection is lost it stays disconnected, and its owner
-   * opens a new one. For consumers whose setup must run before they subscribe again.
+   * The client of connection {@code epoch} while it is the current one (it may still be in its
+   * setup), else {@code null}: what it received has lapsed.
+   */
+  @Override
+  public RabbitMQClient clientAt(long epoch) {
+    return epoch == this.epoch ? client : null;
+  }
+
+  /** The client if the connection is ready, else {@code null}. */
+  RabbitMQClient client() {
+    return ready ? client : null;
+  }
+
+  /** Declares the connection broken ({@code why}) and rebuilds it; nothing if it is not ready. */
+  void rebuild(String why) {
+    context.runOnContext(v -> lose(why));
+  }
+
+  /** Stops the connection for good. */
+  Future<Void> close() {
+    closed = true;
+    ready = false;
+    epoch++;
+    if (watch >= 0) {
+      vertx.cancelTimer(watch);
+    }
+    RabbitMQClient current = client;
+    client = null;
+    return current == null ? Future.succeededFuture() : current.stop().recover(cause -> Future.succeededFuture());
+  }
+
+  private void check() {
+    if (ready && !healthy(client)) {
+      lose(client.isConnected() ? "its channel closed" : "the connection closed");
+    }
+  }
+
+  private boolean healthy(RabbitMQClient candidate) {
+    return candidate.isConnected() && candidate.isOpenChannel() && channelInstance(candidate) == channelInstance;
+  }
+
+  /** How many channels the client has opened: it replaces a closed channel by itself on its next call. */
+  private static long channelInstance(RabbitMQClient client) {
+    return client instanceof RabbitMQClientImpl impl ? impl.getChannelInstance() : 0;
+  }
+
+  private void lose(String why) {
+    if (!ready || closed) {
+      return;
+    }
+    ready = false;
+    epoch++;
+    RabbitMQClient broken = client;
+    client = null;
+    LOG.warn("RabbitMQ connection ({}) lost: {}; rebuilding it", name, why);
+    lost.accept(why);
+    broken.stop().onComplete(stopped -> reconnect());
+  }
+
+  private void reconnect() {
+    if (closed) {
+      return;
+    }
+    connect()
+        .onSuccess(v -> LOG.info("RabbitMQ connection ({}) rebuilt", name))
+        .onFailure(
+            cause -> {
+              LOG.warn("RabbitMQ connection ({}) not rebuilt, trying again in {} ms: {}", name, settings.reconnectIntervalMs(), describe(cause));
+              vertx.setTimer(settings.reconnectIntervalMs(), t -> reconnect());
+            });
+  }
+
+  private Future<Void> attempt(int attempt) {
+    return connect()
+        .recover(
+            cause -> {
+              if (attempt < START_ATTEMPTS && !closed) {
+                long delayMs = START_RETRY_DELAY_MS * attempt;
+                LOG.warn("RabbitMQ at start (try {} of {}), trying again in {} ms: {}", attempt, START_ATTEMPTS, delayMs, describe(cause));
+                return vertx.timer(delayMs).compose(v -> attempt(attempt + 1));
+              }
+              return Future.failedFuture(
+                  "RabbitMQ at " + settings.host() + ":" + settings.port() + " (config key 'rabbitmq.host'): " + describe(cause));
+            });
+  }
+
+  /** One client, connected and set up on one channel, or stopped and failed. */
+  private Future<Void> connect() {
+    RabbitMQClient candidate =
+        RabbitMQClient.create(vertx, settings.clientOptions().setConnectionName(settings.namePrefix() + ": " + name));
+    long candidateEpoch = ++epoch;
+    return candidate
+        .start()
+        .compose(
+            started -> {
+              client = candidate;
+              channelInstance = channelInstance(candidate);
+              return setup.apply(candidate, candidateEpoch);
+            })
+        .compose(
+            v -> {
+              if (closed || epoch != candidateEpoch) {
+                return Future.failedFuture("connection closed during its setup");
+              }
+              if (!healthy(candidate)) {
+                return Future.failedFuture("the channel closed during its setup");
+              }
+              ready = true;
+              return Future.<Void>succeededFuture();
+            })
+        .recover(
+            cause -> {
+              if (epoch == candidateEpoch) {
+                epoch++;
+                client = null;
+              }
+              return candidate.stop().transform(stopped -> Future.<Void>failedFuture(cause));
+            });
+  }
+
+  private static String describe(Throwable cause) {
+    return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+  }
+
+  /**
+   * Opens a client that does not reconnect by itself and runs {@code setup} on it once: for a
+   * consumer that makes a new connection of its own after a loss (the change stream's readers).
+   * Tried {@value #START_ATTEMPTS} times like {@link #start}.
    */
   static Future<RabbitMQClient> openOnce(
-      Vertx vertx, Context context, RabbitSettings settings, Function<RabbitMQClient, Future<Void>> setup) {
-    return open(vertx, context, settings, settings.clientOptions().setReconnectAttempts(0), () -> {}, setup);
-  }
-
-  private static Future<RabbitMQClient> open(
-      Vertx vertx,
-      Context context,
-      RabbitSettings settings,
-      RabbitMQOptions options,
-      Runnable onNewConnection,
-      Function<RabbitMQClient, Future<Void>> setup) {
-    return attempt(vertx, context, settings, options, onNewConnection, setup, 1);
-  }
-
-  private static Future<RabbitMQClient> attempt(
-      Vertx vertx,
-      Context context,
-      RabbitSettings settings,
-      RabbitMQOptions options,
-      Runnable onNewConnection,
-      Function<RabbitMQClient, Future<Void>> setup,
-      int attempt) {
-    RabbitMQClient client = RabbitMQClient.create(vertx, new RabbitMQOptions(options));
-    Promise<Void> firstSetup = Promise.promise();
-    client.addConnectionEstablishedCallback(
-        connected -> {
-          onNewConnection.run();
-          context.runOnContext(
-                v ->
-                    setup
-                        .apply(client)
-                        .onComplete(
-                            done -> {
-                              if (done.succeeded()) {
-                                firstSetup.tryComplete();
-                                connected.complete();
-                              } else {
-                                firstSetup.tryFail(done.cause());
-                                connected.fail(done.cause());
-                              }
-                            }));
-        });
-    return client
-        .start()
-        .compose(v -> firstSetup.future())
-        .map(client)
-        .recover(
-            cause ->
-                client.stop().transform(stopped -> {
-                  String failure = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-                  if (attempt < START_ATTEMPTS) {
-                    long delayMs = START_RETRY_DELAY_MS * attempt;
-                    LOG.warn("RabbitMQ at start (try {} of {}), trying again in {} ms: {}", attempt, START_ATTEMPTS, delayMs, failure);
-                    return vertx.timer(delayMs).compose(v -> attempt(vertx, context, settings, options, onNewConnection, setup, attempt + 1));
-                  }
-                  return Future.failedFuture(
-                      "RabbitMQ at " + settings.host() + ":" + settings.port() + " (config key 'rabbitmq.host'): " + failure);
-                }));
+      Vertx vertx, RabbitSettings settings, java.util.function.Function<RabbitMQClient, Future<Void>> setup) {
+    RabbitMQClient[] opened = new RabbitMQClient[1];
+    BrokerConnection once =
+        new BrokerConnection(vertx, settings, "change stream", (client, epoch) -> setup.apply(client).onSuccess(v -> opened[0] = client), why -> {});
+    return once.attempt(1).map(v -> opened[0]);
   }
 }

@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeFeedVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeedVerticle.class);
-  private static final long CONNECTION_CHECK_MS = 500;
   private static final long PRUNE_MS = 60_000;
   private static final int BUDGET_CHECK_ROWS = 1_000;
   /**
@@ -50,7 +49,7 @@ public final class ChangeFeedVerticle extends VerticleBase {
   private final ServingTier tier;
   private final LayerScanner scanner;
   private final QueueTopology topology;
-  private RabbitMQClient client;
+  private BrokerConnection connection;
   private final String queue;
   private boolean connectedOnce;
   /** Rebuilds started; only the latest may end the tier's staleness. */
@@ -70,7 +69,6 @@ public final class ChangeFeedVerticle extends VerticleBase {
   public Future<?> start() {
     vertx.eventBus().<String>localConsumer(Addresses.SERVING_WARM, request -> warm(request.body()));
     vertx.eventBus().<Object>consumer(Addresses.HEALTH_SERVING, request -> request.reply(describe()));
-    vertx.setPeriodic(CONNECTION_CHECK_MS, t -> noticeLoss());
     Gauge.builder(Metrics.SERVING_RECORDS, tier, ServingTier::records).register(Metrics.registry());
     Gauge.builder(Metrics.SERVING_BYTES, tier, ServingTier::bytes).register(Metrics.registry());
     Gauge.builder(Metrics.SERVING_STALE, tier, t -> t.stale() ? 1 : 0).register(Metrics.registry());
@@ -80,13 +78,14 @@ public final class ChangeFeedVerticle extends VerticleBase {
           .register(Metrics.registry());
     }
     vertx.setPeriodic(PRUNE_MS, t -> tier.prune(TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())));
-    return BrokerConnection.open(vertx, context, settings, this::onConnected).onSuccess(connected -> client = connected);
+    connection = new BrokerConnection(vertx, settings, "change feed", this::onConnected, this::lost);
+    return connection.start();
   }
 
   @Override
   public Future<?> stop() {
     stopping = true;
-    return client == null ? Future.succeededFuture() : client.stop();
+    return connection == null ? Future.succeededFuture() : connection.close();
   }
 
   /**
@@ -99,35 +98,33 @@ public final class ChangeFeedVerticle extends VerticleBase {
     return tier.describe().put("status", tier.stale() ? "stale" : "up").put("reloads", rebuilds);
   }
 
-  private void noticeLoss() {
-    if (client != null && !client.isConnected() && !tier.stale()) {
-      LOG.warn("change feed lost: in-memory layers are stale until the feed is back and they are reloaded");
+  private void lost(String why) {
+    if (!tier.stale()) {
+      LOG.warn("change feed lost ({}): in-memory layers are stale until the feed is back and they are reloaded", why);
       tier.stale(true);
     }
   }
 
   /**
-   * Declares and binds the node's own feed queue on every (re)connection; consumes it from the
-   * first one only: the client restarts that consumer by itself after a reconnection. The queue
-   * is durable, so neither a lost connection nor a broker restart loses what was routed to it
+   * Declares and binds the node's own feed queue on every new connection, then consumes it; after
+   * a lost connection, reloads the held layers too (changes may have been missed). The queue is
+   * durable, so neither a lost connection nor a broker restart loses what was routed to it
    * meanwhile, and it expires {@link #QUEUE_EXPIRES_MS} after its node stopped consuming.
    */
-  private Future<Void> onConnected(RabbitMQClient connection) {
+  private Future<Void> onConnected(RabbitMQClient client, long epoch) {
     boolean reconnection = connectedOnce;
-    Future<Void> bound =
-        topology
-            .declare(connection)
-            .compose(v -> connection.queueDeclare(queue, true, false, false, new JsonObject().put("x-expires", QUEUE_EXPIRES_MS)))
-            .compose(v -> connection.queueBind(queue, topology.changesExchange(), "#"));
-    if (reconnection) {
-      return bound.onSuccess(v -> rebuildAll());
-    }
-    return bound
-        .compose(v -> connection.basicConsumer(queue, new QueueOptions().setAutoAck(true)))
+    return topology
+        .declare(client)
+        .compose(v -> client.queueDeclare(queue, true, false, false, new JsonObject().put("x-expires", QUEUE_EXPIRES_MS)))
+        .compose(v -> client.queueBind(queue, topology.changesExchange(), "#"))
+        .compose(v -> client.basicConsumer(queue, new QueueOptions().setAutoAck(true)))
         .map(
             consumer -> {
               TurnTaking.handle(vertx, consumer, EVENTS_PER_TURN, this::onChange);
               connectedOnce = true;
+              if (reconnection) {
+                rebuildAll();
+              }
               return null;
             });
   }

@@ -75,7 +75,7 @@ public final class ChangeStreamVerticle extends VerticleBase {
 
   private Future<Void> connect() {
     connecting = true;
-    return BrokerConnection.openOnce(vertx, context, settings, this::tail)
+    return BrokerConnection.openOnce(vertx, settings, this::tail)
         .onComplete(done -> connecting = false)
         .onSuccess(
             connected -> {
@@ -139,7 +139,6 @@ public final class ChangeStreamVerticle extends VerticleBase {
     replays.put(asked.deliverTo(), replay);
     BrokerConnection.openOnce(
             vertx,
-            context,
             settings,
             connection ->
                 connection

@@ -1,5 +1,6 @@
 package io.locus.ingest;
 
+import io.locus.common.Failure;
 import io.vertx.core.Promise;
 import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -29,7 +30,7 @@ final class ConfirmTracker {
     pending.put(deliveryTag, confirmed);
     // abandon() may have run between a check and the put: re-check after it.
     if (abandoned && pending.remove(deliveryTag) != null) {
-      confirmed.tryFail("channel closed before the broker confirmed");
+      confirmed.tryFail(Failure.unavailable("channel closed before the broker confirmed"));
     }
   }
 
@@ -50,7 +51,7 @@ final class ConfirmTracker {
 
   void abandon() {
     abandoned = true;
-    pending.values().forEach(p -> p.tryFail("connection to the broker lost before it confirmed"));
+    pending.values().forEach(p -> p.tryFail(Failure.unavailable("connection to the broker lost before it confirmed")));
     pending.clear();
   }
 
@@ -62,7 +63,7 @@ final class ConfirmTracker {
     if (succeeded) {
       completions.execute(promise::tryComplete);
     } else {
-      completions.execute(() -> promise.tryFail("the broker refused the message (nack)"));
+      completions.execute(() -> promise.tryFail(Failure.unavailable("the broker refused the message (nack)")));
     }
   }
 }

@@ -24,12 +24,12 @@ import io.vertx.rabbitmq.RabbitMQMessage;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * is resolved (at most every ten seconds) and each address checked against {@link
  * CallbackTargets}; the request goes to the address checked, so a name cannot resolve to an
  * internal address between check and call.
- * Not thread-safe but for {@link #subscriptionTags}: use it from one event-loop context.
+ * Not thread-safe: use it from one event-loop context.
  */
 final class HookDeliverer {
   private static final Logger LOG = LoggerFactory.getLogger(HookDeliverer.class);
@@ -61,7 +61,8 @@ final class HookDeliverer {
       new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").build();
 
   private final Vertx vertx;
-  private final RabbitMQClient client;
+  private RabbitMQClient client;
+  private long epoch;
   private final QueueTopology topology;
   private final HookSettings settings;
   private final Deliveries deliveries;
@@ -70,8 +71,8 @@ final class HookDeliverer {
   /** The consumer secret of an owner key (fails when there is none). */
   private final Function<String, Future<String>> secretOf;
   private final HttpClient http;
-  private final Set<String> followed = ConcurrentHashMap.newKeySet();
-  private final List<RabbitMQConsumer> subscriptions = new CopyOnWriteArrayList<>();
+  private final Set<String> followed = new HashSet<>();
+  private final List<RabbitMQConsumer> subscriptions = new ArrayList<>();
   private final KeyedSequencer sequencer = new KeyedSequencer();
   private final Map<String, Secret> secrets = new HashMap<>();
   private final Map<String, Resolved> resolved = new HashMap<>();
@@ -86,7 +87,6 @@ final class HookDeliverer {
 
   HookDeliverer(
       Vertx vertx,
-      RabbitMQClient client,
       QueueTopology topology,
       HookSettings settings,
       Deliveries deliveries,
@@ -94,7 +94,6 @@ final class HookDeliverer {
       Function<String, Future<String>> secretOf,
       BooleanSupplier stopping) {
     this.vertx = vertx;
-    this.client = client;
     this.topology = topology;
     this.settings = settings;
     this.deliveries = deliveries;
@@ -106,9 +105,22 @@ final class HookDeliverer {
     this.http = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(settings.inFlight()));
   }
 
-  /** Consumes the queue of receiver {@code endpoint} from now on (once; it is declared first). */
+  /**
+   * Follows receivers' queues on connection {@code epoch} from now on: those followed on an
+   * earlier connection are followed again by whoever set this one up.
+   */
+  void connected(RabbitMQClient client, long epoch) {
+    this.client = client;
+    this.epoch = epoch;
+    followed.clear();
+    subscriptions.clear();
+  }
+
+  /** Consumes the queue of receiver {@code endpoint} from now on (once a connection; it is declared first). */
   Future<Void> follow(String endpoint) {
-    if (!followed.add(endpoint)) {
+    RabbitMQClient client = this.client;
+    long epoch = this.epoch;
+    if (client == null || !deliveries.current(epoch) || !followed.add(endpoint)) {
       return Future.succeededFuture();
     }
     return topology
@@ -117,15 +129,10 @@ final class HookDeliverer {
         .map(
             consumer -> {
               subscriptions.add(consumer);
-              TurnTaking.handle(vertx, consumer, settings.inFlight(), this::onMessage);
+              TurnTaking.handle(vertx, consumer, settings.inFlight(), deliveries.subscribed(epoch, this::onMessage));
               return (Void) null;
             })
         .onFailure(cause -> followed.remove(endpoint));
-  }
-
-  /** The consumer tags of every subscription, for {@link Deliveries#reconnected} (any thread). */
-  List<String> subscriptionTags() {
-    return subscriptions.stream().map(RabbitMQConsumer::consumerTag).toList();
   }
 
   /**
@@ -140,8 +147,11 @@ final class HookDeliverer {
           later.tryFail("stopping");
         });
     waiting.clear();
-    return Future.join(subscriptions.stream().map(c -> vertx.<Future<Void>>executeBlocking(c::cancel).compose(f -> f)).toList())
-        .transform(v -> http.close());
+    List<Future<Void>> cancelled = new ArrayList<>();
+    if (deliveries.current(epoch)) {
+      subscriptions.forEach(c -> cancelled.add(vertx.<Future<Void>>executeBlocking(c::cancel).compose(f -> f)));
+    }
+    return Future.join(cancelled).transform(v -> http.close());
   }
 
   private void onMessage(RabbitMQMessage message) {

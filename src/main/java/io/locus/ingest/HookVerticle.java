@@ -2,6 +2,7 @@ package io.locus.ingest;
 
 import io.locus.common.Addresses;
 import io.locus.common.ConsumerRequests;
+import io.locus.common.Failure;
 import io.locus.common.Operation;
 import io.locus.store.FenceStore;
 import io.locus.store.LayerStore;
@@ -14,10 +15,9 @@ import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQConsumer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +45,15 @@ public final class HookVerticle extends VerticleBase {
   private final String linkBaseUrl;
   private final QueueTopology topology;
   private volatile boolean stopping;
-  private final List<RabbitMQConsumer> shardConsumers = new CopyOnWriteArrayList<>();
+  private final List<RabbitMQConsumer> shardConsumers = new ArrayList<>();
   /** Receiver queues declared on the current connection. */
-  private final Set<String> declared = ConcurrentHashMap.newKeySet();
+  private final Set<String> declared = new HashSet<>();
   private ConfirmedPublisher publisher;
-  private RabbitMQClient client;
-  private volatile Deliveries deliveries;
-  private volatile HookDeliverer deliverer;
+  private BrokerConnection connection;
+  private Deliveries deliveries;
+  private HookDeliverer deliverer;
+  private HookFanout fanout;
+  private LayerStore layers;
 
   /**
    * The webhooks of a node with {@code rabbit}'s broker, reading layers through {@code
@@ -68,33 +70,35 @@ public final class HookVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    publisher = new ConfirmedPublisher(vertx, rabbit.confirmTimeoutMs());
+    publisher = new ConfirmedPublisher(vertx, rabbit, "webhooks' publishes", topology::declare);
+    connection = new BrokerConnection(vertx, rabbit, "webhooks' deliveries", this::setUp, why -> shardConsumers.clear());
+    deliveries = new Deliveries(connection);
     return Future.all(LayerStore.prepare(cassandra), FenceStore.prepare(cassandra))
         .compose(
-            stores ->
-                BrokerConnection.open(vertx, context, rabbit, this::retireOldChannel, this::onConnected)
-                    .compose(connected -> consume(connected, stores.resultAt(0), stores.resultAt(1))));
+            stores -> {
+              layers = stores.resultAt(0);
+              FenceStore fences = stores.resultAt(1);
+              deliverer = new HookDeliverer(vertx, topology, settings, deliveries, publisher, this::secretOf, () -> stopping);
+              fanout = new HookFanout(vertx, layers, fences, publisher, topology, deliveries, linkBaseUrl, this::endpoint, () -> stopping);
+              vertx.eventBus().<String>consumer(Addresses.FENCES_CHANGED, changed -> fanout.fencesChanged(changed.body()));
+              vertx.eventBus().<String>consumer(Addresses.HOOK_ENDPOINTS, announced -> follow(announced.body()));
+              return publisher.start();
+            })
+        .compose(v -> connection.start());
   }
 
-  private Future<Void> onConnected(RabbitMQClient connection) {
+  /**
+   * A new connection, in order: declare, set the prefetch, subscribe to the hook shard queues,
+   * then follow the receivers' queues of every callback URL the layers name.
+   */
+  private Future<Void> setUp(RabbitMQClient client, long epoch) {
     declared.clear();
-    return topology
-        .declare(connection)
-        .compose(v -> connection.confirmSelect())
-        .compose(v -> publisher.connected(connection, Math.max(1024, settings.inFlight() * 16)))
-        .compose(v -> connection.basicQos(settings.inFlight()));
-  }
-
-  private Future<Void> consume(RabbitMQClient connected, LayerStore layers, FenceStore fences) {
-    client = connected;
-    deliveries = new Deliveries(client);
-    deliverer =
-        new HookDeliverer(vertx, client, topology, settings, deliveries, publisher, this::secretOf, () -> stopping);
-    HookFanout fanout =
-        new HookFanout(vertx, layers, fences, publisher, topology, deliveries, linkBaseUrl, this::endpoint, () -> stopping);
-    vertx.eventBus().<String>consumer(Addresses.FENCES_CHANGED, changed -> fanout.fencesChanged(changed.body()));
-    vertx.eventBus().<String>consumer(Addresses.HOOK_ENDPOINTS, announced -> follow(announced.body()));
-    Future<Void> subscribed = Future.succeededFuture();
+    shardConsumers.clear();
+    Future<Void> subscribed =
+        topology
+            .declare(client)
+            .compose(v -> client.basicQos(settings.inFlight()))
+            .onSuccess(v -> deliverer.connected(client, epoch));
     for (int shard = 0; shard < topology.shards(); shard++) {
       int n = shard;
       subscribed =
@@ -105,16 +109,20 @@ public final class HookVerticle extends VerticleBase {
                       .map(
                           consumer -> {
                             shardConsumers.add(consumer);
-                            TurnTaking.handle(vertx, consumer, ShardConsumers.MESSAGES_PER_TURN, message -> fanout.onMessage(n, message));
+                            TurnTaking.handle(
+                                vertx,
+                                consumer,
+                                ShardConsumers.MESSAGES_PER_TURN,
+                                deliveries.subscribed(epoch, message -> fanout.onMessage(n, message)));
                             return null;
                           }));
     }
-    return subscribed.compose(
+    return subscribed.onSuccess(
         v ->
             layers
                 .callbackUrls()
-                .compose(urls -> Future.join(urls.stream().map(url -> follow(HookDelivery.endpointOf(url))).toList()))
-                .mapEmpty());
+                .onSuccess(urls -> urls.forEach(url -> follow(HookDelivery.endpointOf(url))))
+                .onFailure(cause -> LOG.warn("cannot read the layers' callback URLs: {}", cause.toString())));
   }
 
   /**
@@ -124,6 +132,10 @@ public final class HookVerticle extends VerticleBase {
   private Future<Void> endpoint(String endpoint) {
     if (declared.contains(endpoint)) {
       return Future.succeededFuture();
+    }
+    RabbitMQClient client = connection.client();
+    if (client == null) {
+      return Future.failedFuture(Failure.unavailable("message broker unavailable"));
     }
     return topology
         .declareHookEndpoint(client, endpoint)
@@ -156,29 +168,21 @@ public final class HookVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     List<Future<Void>> cancelled = new ArrayList<>();
-    for (RabbitMQConsumer consumer : shardConsumers) {
-      cancelled.add(vertx.<Future<Void>>executeBlocking(consumer::cancel).compose(f -> f));
+    if (connection != null && connection.ready()) {
+      for (RabbitMQConsumer consumer : shardConsumers) {
+        cancelled.add(vertx.<Future<Void>>executeBlocking(consumer::cancel).compose(f -> f));
+      }
     }
     if (deliverer != null) {
       cancelled.add(deliverer.cancelAll());
     }
     // No drain: an attempt may wait on a slow receiver or a name lookup for a long while, and
     // whatever is not acknowledged when the channel closes goes back to its queue, to be sent again.
-    return Future.join(cancelled).transform(v -> client == null ? Future.succeededFuture() : client.stop());
-  }
-
-  /** A new connection: what the old one delivered has lapsed (see {@link Deliveries}). */
-  private void retireOldChannel() {
-    Deliveries held = deliveries;
-    if (held == null) {
-      return;
-    }
-    List<String> tags = new ArrayList<>();
-    shardConsumers.forEach(consumer -> tags.add(consumer.consumerTag()));
-    HookDeliverer current = deliverer;
-    if (current != null) {
-      tags.addAll(current.subscriptionTags());
-    }
-    held.reconnected(tags);
+    return Future.join(cancelled)
+        .transform(
+            v ->
+                Future.join(
+                    connection == null ? Future.succeededFuture() : connection.close(),
+                    publisher == null ? Future.succeededFuture() : publisher.close()));
   }
 }

@@ -17,22 +17,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Applies the operations delivered from the shard queues to Cassandra and settles each delivery:
  * acked only once Cassandra wrote everything it implies and the change it made is on the {@link
  * ChangeFeed}; sent to the {@link DeadLetters} when it
- * does not parse or when {@link RetryPolicy#WRITES} gives up on it; requeued when it fails while
- * the writer is stopping. Operations on one record run one at a time, in queue order; a layer
- * purge waits for every earlier operation of its shard, later ones wait for it, and the layer is
- * forgotten by the {@link LayerCache}; a write to a layer that no longer exists is dropped. Not
- * thread-safe: use it from one event-loop context.
+ * does not parse, when {@link RetryPolicy#WRITES} gives up on it, or when its layer does not
+ * exist (read at SERIAL: never judged on a replica that is behind); requeued when it fails while
+ * the writer is stopping or its connection lapsed. Nothing is acknowledged without being written
+ * or dead-lettered. Operations on one record run one at a time, in queue order; a layer purge
+ * waits for every earlier operation of its shard, later ones wait for it, and the layer is
+ * forgotten by the {@link LayerCache}. Not thread-safe: use it from one event-loop context.
  */
 final class OperationApplier {
-  private static final Logger LOG = LoggerFactory.getLogger(OperationApplier.class);
-
   private final Vertx vertx;
   private final RecordWriter writer;
   private final ChangeFeed feed;
@@ -80,7 +77,7 @@ final class OperationApplier {
     try {
       op = WriteOp.fromJson(message.body());
     } catch (Failure poison) {
-      deadLetters.send(shard, message, delivery, poison.getMessage());
+      deadLetters.send(shard, message, delivery, DeadLetters.Cause.MALFORMED, poison.getMessage(), 1);
       return;
     }
     // A delivery whose connection was replaced is the broker's again: stop retrying it.
@@ -101,14 +98,17 @@ final class OperationApplier {
             cause -> {
               if (giveUp.getAsBoolean()) {
                 deliveries.requeue(delivery);
+              } else if (cause instanceof LayerGone) {
+                deadLetters.send(shard, message, delivery, DeadLetters.Cause.LAYER_GONE, cause.getMessage(), 1);
               } else {
-                deadLetters.send(shard, message, delivery, cause.getMessage());
+                deadLetters.send(
+                    shard, message, delivery, DeadLetters.Cause.POISON, cause.getMessage(), RetryPolicy.WRITES.poisonTries());
               }
             });
   }
 
   private Future<Void> retrying(Supplier<Future<Void>> attempt, BooleanSupplier giveUp) {
-    return RetryPolicy.WRITES.retrying(vertx, attempt, giveUp);
+    return RetryPolicy.WRITES.retrying(vertx, attempt, giveUp, cause -> cause instanceof LayerGone);
   }
 
   private void recordLag(RabbitMQMessage message) {
@@ -123,16 +123,26 @@ final class OperationApplier {
     return writer.apply(op, shard).compose(feed::publish);
   }
 
+  /**
+   * Writes {@code op} if its layer exists; fails with {@link LayerGone}, which is not retried, if
+   * it does not.
+   */
   private Future<Void> applyIfLayerExists(WriteOp op, int shard) {
     return layers
         .exists(op.layer())
         .compose(
             exists -> {
               if (!exists) {
-                LOG.debug("dropping {} of {}/{}: layer no longer exists", op.kind(), op.layer(), op.id());
-                return Future.succeededFuture();
+                return Future.failedFuture(new LayerGone(op));
               }
               return writer.apply(op, shard).compose(feed::publish);
             });
+  }
+
+  /** An operation on a layer that does not exist: dead-lettered at once, with the reason. */
+  static final class LayerGone extends Failure {
+    LayerGone(WriteOp op) {
+      super(404, op.kind().name().toLowerCase(Locale.ROOT) + " of " + op.layer() + "/" + op.id() + ": layer " + op.layer() + " does not exist");
+    }
   }
 }

@@ -46,7 +46,6 @@ public final class PublisherVerticle extends VerticleBase {
 
   private final RabbitSettings settings;
   private QueueTopology topology;
-  private RabbitMQClient client;
   private ConfirmedPublisher confirmed;
   /** Write batches published in one turn of the event loop: a burst of them waits for later turns. */
   static final int PUBLISHES_PER_TURN = 32;
@@ -65,13 +64,13 @@ public final class PublisherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     topology = new QueueTopology(settings);
-    confirmed = new ConfirmedPublisher(vertx, settings.confirmTimeoutMs());
+    confirmed = new ConfirmedPublisher(vertx, settings, "publisher", this::onConnected);
     published = Metrics.registry().counter(Metrics.PUBLISHED);
     failed = Metrics.registry().counter(Metrics.PUBLISH_FAILED);
-    return BrokerConnection.open(vertx, context, settings, this::onConnected)
+    return confirmed
+        .start()
         .onSuccess(
             connected -> {
-              client = connected;
               // Paused for a turn at a time, it must keep what arrives meanwhile, however much.
               publishing =
                   vertx.eventBus().consumer(
@@ -92,8 +91,7 @@ public final class PublisherVerticle extends VerticleBase {
               if (left > 0) {
                 LOG.warn("stopping with {} publishes unconfirmed after {} ms", left, ops.shutdownDeadlineMs());
               }
-              confirmed.abandon();
-              return client == null ? Future.succeededFuture() : client.stop();
+              return confirmed.close();
             });
   }
 
@@ -102,7 +100,8 @@ public final class PublisherVerticle extends VerticleBase {
   }
 
   private void sampleQueues() {
-    if (client == null || !client.isConnected()) {
+    RabbitMQClient client = confirmed.client();
+    if (client == null) {
       return;
     }
     List<String> queues = new ArrayList<>();
@@ -115,11 +114,10 @@ public final class PublisherVerticle extends VerticleBase {
     }
   }
 
-  /** Runs on every (re)connection: declare the topology, then listen for confirms. */
+  /** Runs on every new connection, before confirms are set up: declare the topology. */
   private Future<Void> onConnected(RabbitMQClient connection) {
     return topology
         .declare(connection)
-        .compose(v -> confirmed.connected(connection, Math.max(1024, settings.prefetch() * 16)))
         .onSuccess(v -> LOG.info("publisher connected to RabbitMQ at {}:{}", settings.host(), settings.port()));
   }
 

@@ -9,11 +9,18 @@ import io.vertx.rabbitmq.RabbitMQClient;
  * publishers, writers and feed consumers alike (the stream of changes by its consumers only):
  *
  * <ul>
- *   <li>exchange {@code <prefix>} (direct): routes an operation to the shard queue named by its
- *       routing key, the shard number;
- *   <li>{@code <prefix>.shard.<n>}: durable quorum queues with a single active consumer, so one
- *       writer at a time applies a shard's operations in order; a message delivered more than
- *       {@code deliveryLimit} times is dead-lettered by the broker;
+ *   <li>exchange {@code <prefix>.writes} (direct): routes an operation to the shard queue named
+ *       by its routing key, the shard number;
+ *   <li>{@code <prefix>.writes.<n>}: durable quorum queues with a single active consumer, so one
+ *       writer at a time applies a shard's operations in order. They have no delivery limit: the
+ *       broker counts a delivery each time a message goes back to its queue, also when the
+ *       channel that held it closes, so a limit would dead-letter a write held through a few
+ *       reconnections. Poison is judged by the writer, which counts its own tries ({@code
+ *       RetryPolicy}) and dead-letters with the reason;
+ *   <li>{@code <prefix>.shard.<n>} on exchange {@code <prefix>} ({@link #legacyShardQueue}): the
+ *       shard queues of earlier releases, which carried a delivery limit (a queue's arguments
+ *       cannot change once declared). Never declared now; where one still exists, writers drain
+ *       it into Cassandra like the others until the operator deletes it (see docs/architecture.md);
  *   <li>exchange and queue {@code <prefix>.dead}: dead letters, with the broker's {@code
  *       x-death} header or a writer's {@code x-locus-error} header saying why;
  *   <li>exchange {@code <prefix>.changes} (topic): the change feed ({@code feed.ChangeEvent}),
@@ -43,8 +50,9 @@ public final class QueueTopology {
     this.settings = settings;
   }
 
+  /** The exchange writes are published to, routed by shard. */
   public String exchange() {
-    return settings.namePrefix();
+    return settings.namePrefix() + ".writes";
   }
 
   public String deadLetterExchange() {
@@ -65,7 +73,16 @@ public final class QueueTopology {
     return settings.namePrefix() + ".dead";
   }
 
+  /** The queue of a shard's writes. */
   public String shardQueue(int shard) {
+    return exchange() + "." + shard;
+  }
+
+  /**
+   * The queue of a shard's writes in earlier releases, declared with a delivery limit; a
+   * writer consumes it while it exists, so that an upgrade loses none of what it holds.
+   */
+  public String legacyShardQueue(int shard) {
     return settings.namePrefix() + ".shard." + shard;
   }
 
@@ -157,9 +174,7 @@ public final class QueueTopology {
       JsonObject arguments =
           quorum
               .copy()
-              .put("x-single-active-consumer", true)
-              .put("x-delivery-limit", settings.deliveryLimit())
-              .put("x-dead-letter-exchange", deadLetterExchange());
+              .put("x-single-active-consumer", true);
       done =
           done.compose(v -> client.queueDeclare(shardQueue(n), true, false, false, arguments).mapEmpty())
               .compose(v -> client.queueBind(shardQueue(n), exchange(), routingKey(n)))

@@ -16,7 +16,6 @@ public record RabbitSettings(
     String namePrefix,
     int shards,
     int prefetch,
-    int deliveryLimit,
     int confirmTimeoutMs,
     int reconnectIntervalMs,
     int changeRetentionSeconds,
@@ -33,14 +32,16 @@ public record RabbitSettings(
         reader.nonBlank(RABBITMQ_NAME_PREFIX),
         reader.integer(RABBITMQ_SHARDS, 1, 1024),
         reader.integer(RABBITMQ_PREFETCH, 1, 10_000),
-        reader.integer(RABBITMQ_DELIVERY_LIMIT, 1, 1000),
         reader.integer(RABBITMQ_CONFIRM_TIMEOUT_MS, 50, 60_000),
         reader.integer(RABBITMQ_RECONNECT_INTERVAL_MS, 50, 60_000),
         reader.integer(RABBITMQ_CHANGE_RETENTION_SECONDS, 1, 30 * 24 * 3600),
         reader.integer(RABBITMQ_CHANGE_RETENTION_MEGABYTES, 1, 1024 * 1024));
   }
 
-  /** Client options: fail fast on the first connection, reconnect forever after it. */
+  /**
+   * Client options. The client never reconnects by itself: a {@code BrokerConnection} rebuilds a
+   * lost connection, in its own order.
+   */
   public RabbitMQOptions clientOptions() {
     return new RabbitMQOptions()
         .setHost(host)
@@ -53,7 +54,6 @@ public record RabbitSettings(
         .setRequestedHeartbeat(10)
         .setAutomaticRecoveryEnabled(false)
         .setAutomaticRecoveryOnInitialConnection(false)
-        .setReconnectAttempts(Integer.MAX_VALUE)
-        .setReconnectInterval(reconnectIntervalMs);
+        .setReconnectAttempts(0);
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,19 +52,29 @@ record RetryPolicy(int poisonTries, long firstDelayMs, long maxDelayMs) {
    * failure once the policy gives up, or at the first failure after {@code stopping} turned on.
    */
   Future<Void> retrying(Vertx vertx, Supplier<Future<Void>> attempt, BooleanSupplier stopping) {
+    return retrying(vertx, attempt, stopping, cause -> false);
+  }
+
+  /** As {@link #retrying(Vertx, Supplier, BooleanSupplier)}, and fails at once with a failure that is {@code final}. */
+  Future<Void> retrying(Vertx vertx, Supplier<Future<Void>> attempt, BooleanSupplier stopping, Predicate<Throwable> isFinal) {
     Promise<Void> done = Promise.promise();
-    retry(vertx, attempt, stopping, done, 1);
+    retry(vertx, attempt, stopping, isFinal, done, 1);
     return done.future();
   }
 
   private void retry(
-      Vertx vertx, Supplier<Future<Void>> attempt, BooleanSupplier stopping, Promise<Void> done, int tries) {
+      Vertx vertx,
+      Supplier<Future<Void>> attempt,
+      BooleanSupplier stopping,
+      Predicate<Throwable> isFinal,
+      Promise<Void> done,
+      int tries) {
     attempt
         .get()
         .onSuccess(done::complete)
         .onFailure(
             cause -> {
-              if (stopping.getAsBoolean() || givesUp(cause, tries)) {
+              if (stopping.getAsBoolean() || isFinal.test(cause) || givesUp(cause, tries)) {
                 done.fail(cause);
                 return;
               }
@@ -71,7 +82,7 @@ record RetryPolicy(int poisonTries, long firstDelayMs, long maxDelayMs) {
               if (logs(tries)) {
                 LOG.warn("write failed (try {}), retrying in {} ms: {}", tries, delayMs, cause.toString());
               }
-              vertx.setTimer(delayMs, t -> retry(vertx, attempt, stopping, done, tries + 1));
+              vertx.setTimer(delayMs, t -> retry(vertx, attempt, stopping, isFinal, done, tries + 1));
             });
   }
 }

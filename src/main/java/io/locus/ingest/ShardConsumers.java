@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -20,9 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A writer's subscriptions, one consumer per shard queue, acking by hand. The broker's single-active-consumer picks which subscriber of a queue is
- * active; {@link #prefer} moves this writer to the back of the line of the queues it does not
- * prefer. Use it from one event-loop context, but for {@link #tagsOfTheOldChannel}.
+ * A writer's subscriptions on one connection, one consumer per shard queue (and per legacy shard
+ * queue that still exists, {@link QueueTopology#legacyShardQueue}), acking by hand. The broker's
+ * single-active-consumer picks which subscriber of a queue is active; {@link #prefer} moves this
+ * writer to the back of the line of the queues it does not prefer. A new connection gets new
+ * subscriptions: these are only ever cancelled on the channel they were made on. Use it from
+ * the connection's event-loop context.
  */
 final class ShardConsumers {
   private static final Logger LOG = LoggerFactory.getLogger(ShardConsumers.class);
@@ -32,18 +34,18 @@ final class ShardConsumers {
 
   private final Vertx vertx;
   private final RabbitMQClient client;
+  private final long epoch;
+  private final Deliveries deliveries;
   private final QueueTopology topology;
+  private final Set<Integer> legacy;
   private final BiConsumer<Integer, RabbitMQMessage> handler;
   private final BooleanSupplier stopping;
   private final IntConsumer released;
-  private final Map<Integer, RabbitMQConsumer> consumers = new HashMap<>();
-  /**
-   * Every subscription made, the cancelled ones too (their deliveries may still be in flight);
-   * read from the client's thread on a reconnection.
-   */
-  private final List<RabbitMQConsumer> subscriptions = new CopyOnWriteArrayList<>();
+  private final Map<String, RabbitMQConsumer> consumers = new HashMap<>();
 
   /**
+   * @param client the connection {@code epoch}'s client, set up with its QoS already
+   * @param legacy the shards whose legacy queue exists: consumed as well
    * @param handler told each delivery, with its shard
    * @param stopping while on, {@link #prefer} changes nothing
    * @param released told a shard whose subscription this writer gives up (another writer may
@@ -52,13 +54,19 @@ final class ShardConsumers {
   ShardConsumers(
       Vertx vertx,
       RabbitMQClient client,
+      long epoch,
+      Deliveries deliveries,
       QueueTopology topology,
+      Set<Integer> legacy,
       BiConsumer<Integer, RabbitMQMessage> handler,
       BooleanSupplier stopping,
       IntConsumer released) {
     this.vertx = vertx;
     this.client = client;
+    this.epoch = epoch;
+    this.deliveries = deliveries;
     this.topology = topology;
+    this.legacy = legacy;
     this.handler = handler;
     this.stopping = stopping;
     this.released = released;
@@ -68,7 +76,9 @@ final class ShardConsumers {
   Future<Void> consumeAll() {
     Future<Void> done = Future.succeededFuture();
     for (int shard : order(ThreadLocalRandom.current().nextInt(topology.shards()), topology.shards())) {
-      done = done.compose(v -> subscribe(shard));
+      for (String queue : queuesOf(shard)) {
+        done = done.compose(v -> subscribe(shard, queue));
+      }
     }
     return done;
   }
@@ -82,57 +92,67 @@ final class ShardConsumers {
     return order;
   }
 
+  private List<String> queuesOf(int shard) {
+    return legacy.contains(shard)
+        ? List.of(topology.shardQueue(shard), topology.legacyShardQueue(shard))
+        : List.of(topology.shardQueue(shard));
+  }
+
   /** Moves this writer to the back of the line of every shard queue it does not prefer. */
   void prefer(Set<Integer> preferred) {
     for (int shard = 0; shard < topology.shards(); shard++) {
-      RabbitMQConsumer consumer = consumers.get(shard);
-      if (!preferred.contains(shard) && consumer != null && !stopping.getAsBoolean()) {
+      if (preferred.contains(shard) || stopping.getAsBoolean()) {
+        continue;
+      }
+      boolean releasedShard = false;
+      for (String queue : queuesOf(shard)) {
+        RabbitMQConsumer consumer = consumers.get(queue);
+        if (consumer == null) {
+          continue;
+        }
+        if (!releasedShard) {
+          released.accept(shard);
+          releasedShard = true;
+        }
         int requeued = shard;
-        released.accept(shard);
-        cancel(consumer)
-            .compose(v -> subscribe(requeued))
-            .onFailure(cause -> LOG.warn("could not re-subscribe to shard {}: {}", requeued, cause.toString()));
+        cancel(queue, consumer)
+            .compose(v -> subscribe(requeued, queue))
+            .onFailure(cause -> LOG.warn("could not re-subscribe to {}: {}", queue, cause.toString()));
       }
     }
-  }
-
-  /**
-   * For a new connection, before the client re-subscribes (on the client's thread): the consumer
-   * tag of every subscription as it stands, the old channel's. Forgets the cancelled ones, which
-   * the client never re-subscribes, so their tags are retired this once.
-   */
-  List<String> tagsOfTheOldChannel() {
-    List<String> tags = subscriptions.stream().map(RabbitMQConsumer::consumerTag).toList();
-    subscriptions.removeIf(RabbitMQConsumer::isCancelled);
-    return tags;
   }
 
   /** Cancels every subscription; the broker hands each queue to the next writer in line. */
   List<Future<Void>> cancelAll() {
     List<Future<Void>> cancelled = new ArrayList<>();
-    consumers.values().forEach(consumer -> cancelled.add(cancel(consumer)));
+    new HashMap<>(consumers).forEach((queue, consumer) -> cancelled.add(cancel(queue, consumer)));
     return cancelled;
   }
 
   /**
-   * Cancels one subscription on a worker: the client's {@code cancel} waits for the broker's
-   * answer on the calling thread (a blocking AMQP call, 785 ms once on a loaded machine).
+   * Cancels one subscription, on a worker: the AMQP client waits for the broker's cancel-ok on the
+   * calling thread (785 ms once on a loaded machine). A cancel on a channel since closed has
+   * nothing left to cancel: the broker ended the subscription with the channel.
    */
-  private Future<Void> cancel(RabbitMQConsumer consumer) {
+  private Future<Void> cancel(String queue, RabbitMQConsumer consumer) {
+    consumers.remove(queue, consumer);
+    if (!deliveries.current(epoch)) {
+      return Future.succeededFuture();
+    }
     return vertx.<Future<Void>>executeBlocking(consumer::cancel).compose(cancelled -> cancelled);
   }
 
-  private Future<Void> subscribe(int shard) {
+  private Future<Void> subscribe(int shard, String queue) {
     // No cap on the client's buffer: the broker's prefetch bounds it, and a capped buffer drops
     // what overflows without a word, leaving those deliveries unacknowledged until the channel closes.
     QueueOptions options = new QueueOptions().setAutoAck(false);
     return client
-        .basicConsumer(topology.shardQueue(shard), options)
+        .basicConsumer(queue, options)
         .map(
             consumer -> {
-              consumers.put(shard, consumer);
-              subscriptions.add(consumer);
-              TurnTaking.handle(vertx, consumer, MESSAGES_PER_TURN, message -> handler.accept(shard, message));
+              consumers.put(queue, consumer);
+              TurnTaking.handle(
+                  vertx, consumer, MESSAGES_PER_TURN, deliveries.subscribed(epoch, message -> handler.accept(shard, message)));
               return null;
             });
   }

@@ -10,7 +10,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.rabbitmq.RabbitMQClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>It also sweeps the expiry schedule of the shards it prefers ({@link ExpirySweeper}), sending
  * each record's expiry through its shard queue.
  *
+ * <p>Its deliveries come on a {@link BrokerConnection} of their own, its publishes (changes,
+ * expiries, dead letters) go out on another ({@link ConfirmedPublisher}).
+ *
  * <p>On stop it cancels its consumers (the broker hands the queues to another writer), finishes
  * the deliveries it holds, up to the shutdown deadline, and requeues (nacks) any that cannot
  * finish in time ({@link WriterDrain}), so that no delivery is left unsettled.
@@ -50,10 +53,13 @@ public final class WriterVerticle extends VerticleBase {
   private final OpsSettings ops;
   private final QueueTopology topology;
   private ConfirmedPublisher changes;
-  private RabbitMQClient client;
-  private volatile Deliveries deliveries;
-  private volatile ShardConsumers consumers;
-  private volatile RecordWriter writer;
+  private BrokerConnection consuming;
+  private Deliveries deliveries;
+  private OperationApplier applier;
+  private RecordWriter writer;
+  private Set<Integer> legacy = Set.of();
+  private ShardConsumers consumers;
+  private Set<Integer> preferred;
   private ShardBalancer balancer;
   private ExpirySweeper sweeper;
 
@@ -67,16 +73,35 @@ public final class WriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    changes = new ConfirmedPublisher(vertx, settings.confirmTimeoutMs());
+    changes = new ConfirmedPublisher(vertx, settings, "writer's publishes", topology::declare);
+    consuming = new BrokerConnection(vertx, settings, "writer's deliveries", this::setUp, this::lost);
+    deliveries = new Deliveries(consuming);
     return Future.all(
             RecordWriter.prepare(cassandra, settings.shards(), Math.max(1, KNOWN_RECORDS / settings.shards())),
             LayerStore.prepare(cassandra),
             ExpirySchedule.prepare(cassandra))
         .compose(
             prepared -> {
+              writer = prepared.resultAt(0);
+              LayerStore layers = prepared.resultAt(1);
               sweeper = new ExpirySweeper(vertx, prepared.resultAt(2), changes, topology);
-              return BrokerConnection.open(vertx, context, settings, this::retireOldChannel, this::onConnected)
-                  .compose(connected -> consume(connected, prepared.resultAt(0), prepared.resultAt(1)));
+              applier =
+                  new OperationApplier(
+                      vertx,
+                      settings.shards(),
+                      writer,
+                      new ChangeFeed(changes, topology),
+                      new LayerCache(layers::exists, System::currentTimeMillis),
+                      deliveries,
+                      new DeadLetters(changes, topology, deliveries),
+                      drain::stopping);
+              return changes.start();
+            })
+        .compose(v -> LegacyShardQueues.existing(vertx, settings, topology))
+        .compose(
+            existing -> {
+              legacy = existing;
+              return consuming.start();
             })
         .onSuccess(
             v -> {
@@ -85,31 +110,47 @@ public final class WriterVerticle extends VerticleBase {
                       vertx,
                       UUID.randomUUID().toString(),
                       settings.shards(),
-                      preferred -> {
-                        consumers.prefer(preferred);
-                        sweeper.shards(preferred);
+                      chosen -> {
+                        preferred = chosen;
+                        if (consumers != null) {
+                          consumers.prefer(chosen);
+                        }
+                        sweeper.shards(chosen);
                       });
               balancer.start();
               sweeper.start();
             });
   }
 
-  private Future<Void> consume(RabbitMQClient connected, RecordWriter prepared, LayerStore layers) {
-    client = connected;
-    writer = prepared;
-    deliveries = new Deliveries(client);
-    OperationApplier applier =
-        new OperationApplier(
-            vertx,
-            settings.shards(),
-            writer,
-            new ChangeFeed(changes, topology),
-            new LayerCache(name -> layers.get(name).map(Objects::nonNull), System::currentTimeMillis),
-            deliveries,
-            new DeadLetters(client, topology, deliveries),
-            drain::stopping);
-    consumers = new ShardConsumers(vertx, client, topology, applier::onMessage, drain::stopping, writer::forgetShard);
-    return consumers.consumeAll();
+  /**
+   * A new connection, in order: declare the topology, set the prefetch, then subscribe to every
+   * shard queue (and move to the back of the line of those the balancer gave to others).
+   */
+  private Future<Void> setUp(RabbitMQClient client, long epoch) {
+    return topology
+        .declare(client)
+        .compose(v -> client.basicQos(settings.prefetch()))
+        .compose(
+            v -> {
+              ShardConsumers subscribed =
+                  new ShardConsumers(
+                      vertx, client, epoch, deliveries, topology, legacy, applier::onMessage, drain::stopping, writer::forgetShard);
+              consumers = subscribed;
+              return subscribed.consumeAll().onSuccess(done -> {
+                if (preferred != null) {
+                  subscribed.prefer(preferred);
+                }
+              });
+            });
+  }
+
+  /**
+   * The connection was found broken: what it delivered has lapsed (the broker requeues it, maybe
+   * to another writer, which may apply these shards meanwhile).
+   */
+  private void lost(String why) {
+    consumers = null;
+    writer.forgetAll();
   }
 
   @Override
@@ -129,30 +170,9 @@ public final class WriterVerticle extends VerticleBase {
         .compose(
             left -> {
               LOG.info("writer stopped; {} deliveries left for the broker to requeue", left);
-              return client == null ? Future.succeededFuture() : client.stop();
+              return Future.join(
+                  consuming == null ? Future.succeededFuture() : consuming.close(),
+                  changes == null ? Future.succeededFuture() : changes.close());
             });
-  }
-
-  private Future<Void> onConnected(RabbitMQClient connection) {
-    return topology
-        .declare(connection)
-        .compose(v -> connection.confirmSelect())
-        .compose(v -> changes.connected(connection, Math.max(1024, settings.prefetch() * settings.shards() * 2)))
-        .compose(v -> connection.basicQos(settings.prefetch()));
-  }
-
-  /**
-   * A new connection (on the client's thread, before it re-subscribes the consumers): what the
-   * subscriptions received on the old one has lapsed, the broker requeued it.
-   */
-  private void retireOldChannel() {
-    Deliveries held = deliveries;
-    ShardConsumers subscribed = consumers;
-    if (writer != null) {
-      writer.forgetAll(); // another writer may have applied these shards meanwhile
-    }
-    if (held != null && subscribed != null) {
-      held.reconnected(subscribed.tagsOfTheOldChannel());
-    }
   }
 }

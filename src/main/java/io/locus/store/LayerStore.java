@@ -1,5 +1,6 @@
 package io.locus.store;
 
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -47,6 +48,16 @@ public final class LayerStore {
   /** The layer, or {@code null}. */
   public Future<JsonObject> get(String name) {
     return client.execute(statements.select().bind(name)).map(rows -> toJson(rows.one()));
+  }
+
+  /**
+   * Whether the layer exists, read at SERIAL: layers are written by lightweight transactions, and
+   * a plain read may ask a replica that has not learnt the latest one yet.
+   */
+  public Future<Boolean> exists(String name) {
+    return client
+        .execute(statements.select().bind(name).setSerialConsistencyLevel(DefaultConsistencyLevel.SERIAL).setConsistencyLevel(DefaultConsistencyLevel.SERIAL))
+        .map(rows -> rows.one() != null);
   }
 
   /**

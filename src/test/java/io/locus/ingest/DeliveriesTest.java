@@ -6,14 +6,23 @@ import com.rabbitmq.client.BasicProperties;
 import com.rabbitmq.client.Envelope;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.rabbitmq.RabbitMQMessage;
+import io.vertx.core.Handler;
+import io.vertx.rabbitmq.RabbitMQClient;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Deliveries: which deliveries lapse when the connection is replaced")
+@DisplayName("Deliveries: which deliveries lapse when their connection is found broken")
 class DeliveriesTest {
-  /** Only the envelope and the consumer tag of a delivery matter here. */
-  private record Message(long tag, String consumerTag) implements RabbitMQMessage {
+  /** Only the envelope of a delivery matters here. */
+  private record Message(long tag) implements RabbitMQMessage {
+    @Override
+    public String consumerTag() {
+      return "amq.ctag-1";
+    }
+
     @Override
     public Buffer body() {
       return Buffer.buffer();
@@ -35,32 +44,87 @@ class DeliveriesTest {
     }
   }
 
-  @Test
-  @DisplayName("a delivery of a retired subscription has lapsed, even one handled after the reconnection")
-  void retiredSubscriptionsLapse() {
-    Deliveries deliveries = new Deliveries(null);
-    Deliveries.Delivery before = deliveries.received(new Message(5, "amq.ctag-old"));
-    assertThat(deliveries.lapsed(before)).isFalse();
+  /** A client that must not be used: settling a delivery of the current connection would. */
+  private static final RabbitMQClient UNUSED =
+      (RabbitMQClient)
+          Proxy.newProxyInstance(
+              RabbitMQClient.class.getClassLoader(),
+              new Class<?>[] {RabbitMQClient.class},
+              (proxy, method, args) -> {
+                throw new AssertionError("no client call expected: " + method.getName());
+              });
 
-    deliveries.reconnected(List.of("amq.ctag-old"));
+  /** Connection numbers as a {@link BrokerConnection} counts them; no client is ever used here. */
+  private static final class Epochs implements Deliveries.Epochs {
+    long epoch = 1;
 
-    // held across the reconnection, and one the client's buffer handed over only afterwards
-    Deliveries.Delivery buffered = deliveries.received(new Message(6, "amq.ctag-old"));
-    assertThat(deliveries.lapsed(before)).isTrue();
-    assertThat(deliveries.lapsed(buffered)).isTrue();
-    // the subscription the client made anew on the new channel, tags counted from 1 again
-    Deliveries.Delivery anew = deliveries.received(new Message(5, "amq.ctag-new"));
-    assertThat(deliveries.lapsed(anew)).isFalse();
-    assertThat(deliveries.held()).isEqualTo(3);
+    @Override
+    public long epoch() {
+      return epoch;
+    }
+
+    @Override
+    public RabbitMQClient clientAt(long at) {
+      return null;
+    }
   }
 
   @Test
-  @DisplayName("settling a lapsed delivery counts it out without touching the channel")
+  @DisplayName("a delivery of a connection since found broken has lapsed; one of the current connection has not")
+  void lapseWithTheirConnection() {
+    Epochs epochs = new Epochs();
+    Deliveries deliveries = new Deliveries(new Deliveries.Epochs() {
+      @Override
+      public long epoch() {
+        return epochs.epoch;
+      }
+
+      @Override
+      public RabbitMQClient clientAt(long at) {
+        return at == epochs.epoch ? UNUSED : null;
+      }
+    });
+    Deliveries.Delivery before = deliveries.received(new Message(5));
+    assertThat(deliveries.lapsed(before)).isFalse();
+
+    epochs.epoch = 2;
+
+    assertThat(deliveries.lapsed(before)).isTrue();
+    Deliveries.Delivery anew = deliveries.received(new Message(5)); // tags count from 1 again on a new channel
+    assertThat(deliveries.lapsed(anew)).isFalse();
+    assertThat(deliveries.held()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a subscription passes over what its buffer hands over after its connection lapsed")
+  void subscriptionsOfALapsedConnectionDeliverNothing() {
+    Epochs epochs = new Epochs();
+    Deliveries deliveries = new Deliveries(new Deliveries.Epochs() {
+      @Override
+      public long epoch() {
+        return epochs.epoch;
+      }
+
+      @Override
+      public RabbitMQClient clientAt(long at) {
+        return at == epochs.epoch ? UNUSED : null;
+      }
+    });
+    List<Long> handled = new ArrayList<>();
+    Handler<RabbitMQMessage> old = deliveries.subscribed(1, m -> handled.add(m.envelope().getDeliveryTag()));
+    old.handle(new Message(1));
+    epochs.epoch = 2;
+    old.handle(new Message(2));
+    deliveries.subscribed(2, m -> handled.add(m.envelope().getDeliveryTag())).handle(new Message(3));
+    assertThat(handled).containsExactly(1L, 3L);
+  }
+
+  @Test
+  @DisplayName("settling a lapsed delivery counts it out without touching any channel")
   void lapsedSettleLocally() {
-    Deliveries deliveries = new Deliveries(null); // any use of the client would throw
-    Deliveries.Delivery held = deliveries.received(new Message(1, "amq.ctag-a"));
-    Deliveries.Delivery other = deliveries.received(new Message(2, "amq.ctag-a"));
-    deliveries.reconnected(List.of("amq.ctag-a"));
+    Deliveries deliveries = new Deliveries(new Epochs()); // no client: any use of one would throw
+    Deliveries.Delivery held = deliveries.received(new Message(1));
+    Deliveries.Delivery other = deliveries.received(new Message(2));
     deliveries.ack(held);
     deliveries.requeue(other);
     assertThat(deliveries.held()).isZero();

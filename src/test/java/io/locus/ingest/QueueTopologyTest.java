@@ -15,7 +15,7 @@ class QueueTopologyTest {
 
   private static QueueTopology topology(int shards) {
     return new QueueTopology(
-        new RabbitSettings("127.0.0.1", 5672, "guest", "guest", "/", "locus.records", shards, 64, 5, 1500, 1000, 3600, 1024));
+        new RabbitSettings("127.0.0.1", 5672, "guest", "guest", "/", "locus.records", shards, 64, 1500, 1000, 3600, 1024));
   }
 
   @Test
@@ -86,8 +86,9 @@ class QueueTopologyTest {
   @DisplayName("queue, exchange and routing names derive from the prefix and shard number")
   void names() {
     QueueTopology topology = topology(8);
-    assertThat(topology.exchange()).isEqualTo("locus.records");
-    assertThat(topology.shardQueue(3)).isEqualTo("locus.records.shard.3");
+    assertThat(topology.exchange()).isEqualTo("locus.records.writes");
+    assertThat(topology.shardQueue(3)).isEqualTo("locus.records.writes.3");
+    assertThat(topology.legacyShardQueue(3)).isEqualTo("locus.records.shard.3");
     assertThat(topology.deadLetterExchange()).isEqualTo("locus.records.dead");
     assertThat(topology.deadLetterQueue()).isEqualTo("locus.records.dead");
     assertThat(QueueTopology.routingKey(5)).isEqualTo("5");

@@ -1,16 +1,14 @@
 package io.locus.ingest;
 
+import io.locus.support.Broker;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.locus.support.Eventually;
 import io.locus.support.TestNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -51,33 +49,12 @@ class ShardBalanceIT {
   /** Shard queue → the channel of its active consumer, from the broker's own list. */
   private static Map<String, String> activeConsumers() {
     Map<String, String> byQueue = new HashMap<>();
-    for (String line : rabbitmqctl("list_consumers", "queue_name", "channel_pid", "active", "--quiet").split("\n")) {
+    for (String line : Broker.rabbitmqctl("list_consumers", "queue_name", "channel_pid", "active", "--quiet").split("\n")) {
       String[] fields = line.trim().split("\\s+");
-      if (fields.length >= 3 && fields[0].startsWith(PREFIX + ".shard.") && fields[2].equals("true")) {
+      if (fields.length >= 3 && fields[0].startsWith(PREFIX + ".writes.") && fields[2].equals("true")) {
         byQueue.put(fields[0], fields[1]);
       }
     }
     return byQueue;
-  }
-
-  private static String rabbitmqctl(String... args) {
-    String[] command = new String[args.length + 3];
-    command[0] = "/usr/lib/rabbitmq/bin/rabbitmqctl";
-    command[1] = "-n";
-    command[2] = "locus@localhost";
-    System.arraycopy(args, 0, command, 3, args.length);
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      try (InputStream out = process.getInputStream()) {
-        String text = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return text;
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -13,6 +13,8 @@ import io.locus.support.Eventually;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.locus.ops.Metrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import java.time.Duration;
@@ -109,5 +111,35 @@ class WriterIT {
     } finally {
       client.stop().await();
     }
+  }
+
+  @Test
+  @DisplayName("a write to a layer that does not exist is dead-lettered with its reason and counted, never acknowledged unwritten")
+  void layerGone() {
+    QueueTopology topology = new QueueTopology(rabbit);
+    RabbitMQClient client = RabbitMQClient.create(NODE.node().vertx(), rabbit.clientOptions());
+    client.start().await();
+    try {
+      while (client.basicGet(topology.deadLetterQueue(), true).await() != null) {
+        // drain dead letters of earlier runs
+      }
+      double before = layerGoneCount();
+      String layer = "it.w.gone." + System.nanoTime();
+      publish(upsert(layer, "orphan", 1, 1_600_000_000L, 0));
+
+      RabbitMQMessage dead =
+          Eventually.await(Duration.ofSeconds(20), () -> client.basicGet(topology.deadLetterQueue(), true).await(), m -> m != null);
+      assertThat(WriteOp.fromJson(dead.body()).id()).isEqualTo("orphan");
+      assertThat(String.valueOf(dead.properties().getHeaders().get("x-locus-error"))).contains("layer " + layer + " does not exist");
+      assertThat(dead.properties().getHeaders()).containsKeys("x-locus-tries", "x-locus-dead-ms", "x-locus-shard");
+      assertThat(layerGoneCount()).isEqualTo(before + 1);
+    } finally {
+      client.stop().await();
+    }
+  }
+
+  private static double layerGoneCount() {
+    Counter counter = Metrics.registry().find(Metrics.DEAD_LETTERED).tag("cause", "layer_gone").counter();
+    return counter == null ? 0 : counter.count();
   }
 }

@@ -92,7 +92,7 @@ class OpsIT {
             Pattern.compile("(?m)^locus_publish_operations_total(\\{[^}]*\\})? [1-9]"),
             Pattern.compile("locus_write_operations_total\\{kind=\"upsert\""),
             Pattern.compile("(?m)^locus_write_lag_seconds_count(\\{[^}]*\\})? [1-9]"),
-            Pattern.compile(Pattern.quote("locus_queue_messages{queue=\"" + TestNode.PREFIX + ".shard.0\"")),
+            Pattern.compile(Pattern.quote("locus_queue_messages{queue=\"" + TestNode.PREFIX + ".writes.0\"")),
             Pattern.compile(Pattern.quote("locus_queue_messages{queue=\"" + TestNode.PREFIX + ".dead\"")),
             Pattern.compile("locus_cql_requests_seconds_count\\S* [1-9]"));
     String text =
