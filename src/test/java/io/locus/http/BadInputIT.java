@@ -255,10 +255,10 @@ class BadInputIT {
     String path = "/0.1/records/" + layer + "/" + id;
     long expires = System.currentTimeMillis() / 1000 + 3600;
     assertThat(NODE.http().put(path, withProperties(null, 10 * 1024, expires)).status()).isEqualTo(202);
-    JsonObject back = NODE.http().awaitStatus(path, 200).json();
-    assertThat(back.getJsonObject("properties").getString("pad")).hasSize(10 * 1024 - 10);
-    assertThat(back.getJsonObject("geometry").getJsonArray("coordinates").encode())
-        .isEqualTo("[-122.433287165432109876543210987654321,37.774929543210987654321098765432109]");
+    Response back = NODE.http().awaitStatus(path, 200);
+    assertThat(back.json().getJsonObject("properties").getString("pad")).hasSize(10 * 1024 - 10);
+    // the raw text: a JSON parser would make doubles of these
+    assertThat(back.body()).contains("\"coordinates\":[-122.433287165432109876543210987654321,37.774929543210987654321098765432109]");
   }
 
   @org.junit.jupiter.api.Test

@@ -225,7 +225,9 @@ class FuzzIT {
   @DisplayName("a number bomb, quoted or not, in every numeric field of every route gets a fast 4xx, and a normal write after them lands")
   void numberBombs() {
     Http http = NODE.http();
-    String layer = "/0.1/records/" + SCRATCH_LAYER;
+    // a layer of its own: the fuzzing may delete the scratch layer, and a missing layer's 404 would prove nothing
+    String bombLayer = http.newLayer("fz.bombs.");
+    String layer = "/0.1/records/" + bombLayer;
     List<String> problems = new ArrayList<>();
     for (String bare : NUMBER_BOMBS) {
       for (String b : List.of(bare, "\"" + bare + "\"")) {
@@ -236,7 +238,7 @@ class FuzzIT {
         Map<String, java.util.function.Supplier<Http.Response>> requests = new java.util.LinkedHashMap<>();
         // query parameters and path segments (a quoted number there is not a number either)
         requests.put("layers ?limit", () -> http.get("/0.1/layers.json?limit=" + q));
-        requests.put("fences ?limit", () -> http.get("/0.1/layers/" + SCRATCH_LAYER + "/fences.json?limit=" + q));
+        requests.put("fences ?limit", () -> http.get("/0.1/layers/" + bombLayer + "/fences.json?limit=" + q));
         requests.put("history ?limit", () -> http.get(layer + "/h1/history.json?limit=" + q));
         requests.put("nearby {lat}", () -> http.get(layer + "/nearby/" + q + ",1.5.json"));
         requests.put("nearby {lon}", () -> http.get(layer + "/nearby/2.5," + q + ".json"));
@@ -254,12 +256,12 @@ class FuzzIT {
           String box = String.join(",", edges);
           requests.put("within box edge " + edge, () -> http.get(layer + "/within/" + box + ".json"));
           requests.put("nearby ?bbox edge " + edge, () -> http.get(layer + "/nearby/2.5,1.5.json?bbox=" + box));
-          requests.put("changes ?bbox edge " + edge, () -> http.get("/0.1/layers/" + SCRATCH_LAYER + "/changes?bbox=" + box));
+          requests.put("changes ?bbox edge " + edge, () -> http.get("/0.1/layers/" + bombLayer + "/changes?bbox=" + box));
         }
-        requests.put("changes ?lat", () -> http.get("/0.1/layers/" + SCRATCH_LAYER + "/changes?lat=" + q + "&lon=1&radius=1"));
-        requests.put("changes ?lon", () -> http.get("/0.1/layers/" + SCRATCH_LAYER + "/changes?lat=1&lon=" + q + "&radius=1"));
-        requests.put("changes ?radius", () -> http.get("/0.1/layers/" + SCRATCH_LAYER + "/changes?lat=1&lon=1&radius=" + q));
-        requests.put("changes ?lastEventId", () -> http.get("/0.1/layers/" + SCRATCH_LAYER + "/changes?lastEventId=" + q));
+        requests.put("changes ?lat", () -> http.get("/0.1/layers/" + bombLayer + "/changes?lat=" + q + "&lon=1&radius=1"));
+        requests.put("changes ?lon", () -> http.get("/0.1/layers/" + bombLayer + "/changes?lat=1&lon=" + q + "&radius=1"));
+        requests.put("changes ?radius", () -> http.get("/0.1/layers/" + bombLayer + "/changes?lat=1&lon=1&radius=" + q));
+        requests.put("changes ?lastEventId", () -> http.get("/0.1/layers/" + bombLayer + "/changes?lastEventId=" + q));
         // bodies: records, bulk, polygons, fences, layers, admin
         requests.put("record latitude", () -> http.put(layer + "/bomb", "{\"type\":\"Feature\",\"geometry\":" + point + "[1.5," + b + "]}}"));
         requests.put("record longitude", () -> http.put(layer + "/bomb", "{\"type\":\"Feature\",\"geometry\":" + point + "[" + b + ",2.5]}}"));
@@ -269,12 +271,12 @@ class FuzzIT {
         requests.put("bulk created", () -> http.post(layer + ".json", collection("{\"type\":\"Feature\",\"id\":\"bomb\",\"created\":" + b + "," + good + "}")));
         requests.put("bulk expires", () -> http.post(layer + ".json", collection("{\"type\":\"Feature\",\"id\":\"bomb\",\"expires\":" + b + "," + good + "}")));
         requests.put("within polygon vertex", () -> http.post(layer + "/within.json", polygon(b)));
-        requests.put("fence radius", () -> http.put("/0.1/layers/" + SCRATCH_LAYER + "/fences/bomb.json", "{\"geometry\":" + point + "[1.5,2.5]},\"radius\":" + b + "}"));
-        requests.put("fence latitude", () -> http.put("/0.1/layers/" + SCRATCH_LAYER + "/fences/bomb.json", "{\"geometry\":" + point + "[1.5," + b + "]},\"radius\":10}"));
-        requests.put("fence polygon vertex", () -> http.put("/0.1/layers/" + SCRATCH_LAYER + "/fences/bomb.json", "{\"geometry\":" + polygon(b) + "}"));
+        requests.put("fence radius", () -> http.put("/0.1/layers/" + bombLayer + "/fences/bomb.json", "{\"geometry\":" + point + "[1.5,2.5]},\"radius\":" + b + "}"));
+        requests.put("fence latitude", () -> http.put("/0.1/layers/" + bombLayer + "/fences/bomb.json", "{\"geometry\":" + point + "[1.5," + b + "]},\"radius\":10}"));
+        requests.put("fence polygon vertex", () -> http.put("/0.1/layers/" + bombLayer + "/fences/bomb.json", "{\"geometry\":" + polygon(b) + "}"));
         if (!quoted) {
           // layer settings have no numeric field: a number anywhere in the body is still read, and bounded
-          requests.put("layer body", () -> http.put("/0.1/layers/" + SCRATCH_LAYER + ".json", "{\"title\":\"fuzz scratch\",\"n\":" + b + "}"));
+          requests.put("layer body", () -> http.put("/0.1/layers/" + bombLayer + ".json", "{\"title\":\"fuzz bombs\",\"n\":" + b + "}"));
         }
         requests.put("admin consumer rateLimit", () -> admin("POST", "/admin/consumers", "{\"name\":\"fz-bomb\",\"rateLimit\":{\"requestsPerSecond\":" + b + ",\"burst\":1}}"));
         requests.put("admin consumer burst", () -> admin("POST", "/admin/consumers", "{\"name\":\"fz-bomb\",\"rateLimit\":{\"requestsPerSecond\":1,\"burst\":" + b + "}}"));
