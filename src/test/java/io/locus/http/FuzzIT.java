@@ -242,7 +242,8 @@ class FuzzIT {
         requests.put("history ?limit", () -> http.get(layer + "/h1/history.json?limit=" + q));
         requests.put("nearby {lat}", () -> http.get(layer + "/nearby/" + q + ",1.5.json"));
         requests.put("nearby {lon}", () -> http.get(layer + "/nearby/2.5," + q + ".json"));
-        for (String param : List.of("radius", "limit", "start", "end")) {
+        requests.put("nearby ?radius", () -> http.get(layer + "/nearby/2.5,1.5.json?radius=" + q));
+        for (String param : List.of("limit", "start", "end")) {
           requests.put("nearby ?" + param, () -> http.get(layer + "/nearby/2.5,1.5.json?" + param + "=" + q));
           requests.put("within box ?" + param, () -> http.get(layer + "/within/1,1,3,3.json?" + param + "=" + q));
           requests.put("within polygon ?" + param, () -> http.post(layer + "/within.json?" + param + "=" + q, polygon("0")));
