@@ -35,6 +35,12 @@ public final class ConfigKeys {
   /** How long the API waits for an event-bus answer before answering 503, in milliseconds. */
   public static final String HTTP_REQUEST_TIMEOUT_MS = "requestTimeoutMs";
 
+  /**
+   * How far ahead of the server's clock a record's {@code created} may lie, in seconds; further
+   * is 400. Bounds how long a record (and so a delete of it) could be stamped in the future.
+   */
+  public static final String HTTP_CREATED_SKEW_SECONDS = "createdSkewSeconds";
+
   /** GeoJSON file the map page draws as its basemap ({@code /map/basemap.json}); empty means none. */
   public static final String HTTP_BASEMAP_FILE = "basemapFile";
 

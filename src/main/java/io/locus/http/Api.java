@@ -52,6 +52,11 @@ final class Api {
     return settings.maxBodyBytes();
   }
 
+  /** How far ahead of the server's clock a record's {@code created} may lie, in seconds ({@code http.createdSkewSeconds}). */
+  long createdSkewSeconds() {
+    return settings.createdSkewSeconds();
+  }
+
   /** The GeoJSON file the map page draws beneath the records; empty when there is none. */
   String basemapFile() {
     return settings.basemapFile();

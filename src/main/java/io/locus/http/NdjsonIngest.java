@@ -136,7 +136,7 @@ final class NdjsonIngest {
       try {
         JsonObject feature = ExactJson.parseObject(Buffer.buffer(text));
         long micros = Times.nowMicros();
-        batch.add(WriteOp.upsert(PointRecord.fromFeature(layer, null, feature, micros / 1_000_000), micros));
+        batch.add(WriteOp.upsert(PointRecord.fromFeature(layer, null, feature, micros / 1_000_000, api.createdSkewSeconds()), micros));
       } catch (Failure invalid) {
         rejectedCount++;
         if (rejected.size() < MAX_REPORTED) {

@@ -46,7 +46,7 @@ final class RecordHandlers {
     // One clock reading for both: read twice, a second could tick in between and make this
     // write look a second older than it is.
     long micros = Times.nowMicros();
-    PointRecord record = PointRecord.fromFeature(layer, id, feature, micros / 1_000_000);
+    PointRecord record = PointRecord.fromFeature(layer, id, feature, micros / 1_000_000, api.createdSkewSeconds());
     accept(ctx, layer, List.of(WriteOp.upsert(record, micros)));
   }
 
@@ -73,9 +73,9 @@ final class RecordHandlers {
         throw Failure.badRequest("features[" + i + "] must be a Feature object");
       }
       try {
-        ops.add(WriteOp.upsert(PointRecord.fromFeature(layer, null, list.getJsonObject(i), now), micros));
+        ops.add(WriteOp.upsert(PointRecord.fromFeature(layer, null, list.getJsonObject(i), now, api.createdSkewSeconds()), micros));
       } catch (Failure invalid) {
-        throw Failure.badRequest("features[" + i + "]: " + invalid.getMessage());
+        throw new Failure(invalid.status(), "features[" + i + "]: " + invalid.getMessage());
       }
     }
     accept(ctx, layer, ops);

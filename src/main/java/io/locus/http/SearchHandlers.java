@@ -2,6 +2,7 @@ package io.locus.http;
 
 import io.locus.record.FeatureJson;
 import io.locus.common.Failure;
+import io.locus.common.Numbers;
 import io.locus.query.RecordSearch;
 import io.locus.geo.Areas;
 import io.locus.geo.Coordinates;
@@ -230,16 +231,19 @@ final class SearchHandlers {
     return values;
   }
 
+  /** A finite number within {@link Numbers}' bounds ({@code 1e-999999999} is not 0 but a 400). */
   private static double number(String text, String what) {
+    double value;
     try {
-      double value = Double.parseDouble(text);
-      if (Double.isFinite(value) && !LETTERS_BUT_EXPONENT.matcher(text).find()) {
-        return value;
-      }
+      value = Double.parseDouble(text);
     } catch (NumberFormatException notANumber) {
-      // reported below
+      throw Failure.badRequest(what + ": not a number: " + text);
     }
-    throw Failure.badRequest(what + ": not a number: " + text);
+    if (!Double.isFinite(value) || LETTERS_BUT_EXPONENT.matcher(text).find()) {
+      throw Failure.badRequest(what + ": not a number: " + text);
+    }
+    Numbers.parse(what, text);
+    return value;
   }
 
   /** A query parameter, with empty values (sent by some old clients) taken as absent. */

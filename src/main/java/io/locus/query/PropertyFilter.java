@@ -1,6 +1,7 @@
 package io.locus.query;
 
 import io.locus.common.Failure;
+import io.locus.common.Numbers;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 
@@ -73,11 +74,14 @@ public record PropertyFilter(String name, String type, String equals, String sta
             json.getString("start"), json.getString("end"));
   }
 
+  /** A bound, within {@link Numbers}' limits: checked when the filter is made, so comparisons stay cheap. */
   private static BigDecimal decimal(String text) {
+    BigDecimal value;
     try {
-      return new BigDecimal(text);
+      value = new BigDecimal(text);
     } catch (NumberFormatException e) {
       throw Failure.badRequest("prop bound is not a number: " + text);
     }
+    return Numbers.check("prop bound", value);
   }
 }

@@ -1,6 +1,7 @@
 package io.locus.record;
 
 import io.locus.common.Failure;
+import io.locus.common.Numbers;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,13 +11,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
 /**
  * JSON parsing that keeps numbers exactly as written: decimals become {@link
  * java.math.BigDecimal}, so {@code -122.433287165} is echoed back as that very text rather than
- * the nearest double. Duplicate keys are refused.
+ * the nearest double. Duplicate keys are refused, and so is any decimal whose exponent is beyond
+ * {@link Numbers#MAX_EXPONENT} (such as {@code 1e-999999999}, which nothing may format or
+ * convert), wherever it is: the 400 names the field by its path.
  */
 public final class ExactJson {
   private static final ObjectMapper MAPPER =
@@ -35,7 +39,7 @@ public final class ExactJson {
 
   public static JsonObject parseObject(String text) {
     try {
-      return toObject(MAPPER.readValue(text, Object.class));
+      return toObject(bounded(MAPPER.readValue(text, Object.class), new StringBuilder()));
     } catch (JacksonException e) {
       throw Failure.badRequest("malformed JSON: " + e.getOriginalMessage());
     }
@@ -44,7 +48,7 @@ public final class ExactJson {
   /** Parses a JSON array stored by Locus itself (such as a record's coordinates). */
   public static JsonArray parseArray(String text) {
     try {
-      Object value = MAPPER.readValue(text, Object.class);
+      Object value = bounded(MAPPER.readValue(text, Object.class), new StringBuilder());
       if (!(value instanceof List)) {
         throw Failure.badRequest("a JSON array is required");
       }
@@ -59,12 +63,42 @@ public final class ExactJson {
       throw Failure.badRequest("request body is empty; a JSON object is required");
     }
     try {
-      return toObject(MAPPER.readValue(bytes, Object.class));
+      return toObject(bounded(MAPPER.readValue(bytes, Object.class), new StringBuilder()));
     } catch (JacksonException e) {
       throw Failure.badRequest("malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw Failure.badRequest("unreadable body: " + e.getMessage());
     }
+  }
+
+  /**
+   * Returns {@code value} once every decimal in it is within {@link Numbers}' exponent bound;
+   * {@code path} is where {@code value} is, for the error ({@code geometry.coordinates[1]}).
+   */
+  private static Object bounded(Object value, StringBuilder path) {
+    if (value instanceof BigDecimal decimal) {
+      if (!Numbers.withinExponent(decimal)) {
+        throw Numbers.outOfBounds(path.length() == 0 ? "the number" : path.toString(), decimal.toString());
+      }
+    } else if (value instanceof Map<?, ?> map) {
+      int length = path.length();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (entry.getValue() instanceof Map || entry.getValue() instanceof List || entry.getValue() instanceof BigDecimal) {
+          bounded(entry.getValue(), (length == 0 ? path : path.append('.')).append(entry.getKey()));
+          path.setLength(length);
+        }
+      }
+    } else if (value instanceof List<?> list) {
+      int length = path.length();
+      for (int i = 0; i < list.size(); i++) {
+        Object item = list.get(i);
+        if (item instanceof Map || item instanceof List || item instanceof BigDecimal) {
+          bounded(item, path.append('[').append(i).append(']'));
+          path.setLength(length);
+        }
+      }
+    }
+    return value;
   }
 
   @SuppressWarnings("unchecked")

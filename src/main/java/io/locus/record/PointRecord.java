@@ -1,6 +1,7 @@
 package io.locus.record;
 
 import io.locus.common.Failure;
+import io.locus.common.Numbers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -17,9 +18,12 @@ import java.math.BigDecimal;
  * @param created epoch seconds
  * @param properties the properties object, kept as given
  * @param expires epoch seconds from which the record is gone, 0 for never
+ * @param stamp the epoch second the write is ordered by: {@code created}, or the second of
+ *     acceptance when {@code created} lies ahead of it (see {@link WriteOp#upsert})
  */
 public record PointRecord(
-    String layer, String id, BigDecimal lat, BigDecimal lon, long created, JsonObject properties, long expires) {
+    String layer, String id, BigDecimal lat, BigDecimal lon, long created, JsonObject properties, long expires,
+    long stamp) {
 
   private static final BigDecimal MAX_LAT = BigDecimal.valueOf(90);
   private static final BigDecimal MAX_LON = BigDecimal.valueOf(180);
@@ -28,8 +32,40 @@ public record PointRecord(
   public static final long MAX_CREATED = 253_402_300_799L;
 
   /**
+   * Largest size of a record's properties, as stored (compact JSON, UTF-8 bytes): 10 KiB. A
+   * writer writes them into up to three tables in one Cassandra batch ({@code records}, {@code
+   * records_by_cell} and, for a record that expires, {@code expiries}); three times this, plus
+   * the record's coordinates, id and layer (at most about 4 KiB together), stays well under
+   * Cassandra's {@code batch_size_fail_threshold} of 50 KiB, beyond which the batch would be
+   * refused after the write was accepted.
+   */
+  public static final int MAX_PROPERTIES_BYTES = 10 * 1024;
+
+  /**
    * Validates a Feature. {@code pathId} is the id from the URL (null for bulk writes, where the
-   * Feature must carry its own {@code id}); a Feature id that disagrees with it is refused.
+   * Feature must carry its own {@code id}); a Feature id that disagrees with it is refused. Its
+   * {@code created} may lie at most {@code createdSkewSeconds} ahead of {@code nowSeconds}, the
+   * server's clock at acceptance; the write is then ordered as of {@code nowSeconds} ({@link
+   * #stamp}), so that nothing is ever stamped later than its acceptance.
+   */
+  public static PointRecord fromFeature(
+      String layer, String pathId, JsonObject feature, long nowSeconds, long createdSkewSeconds) {
+    PointRecord record = fromFeature(layer, pathId, feature, nowSeconds);
+    if (record.created() - nowSeconds > createdSkewSeconds) {
+      throw Failure.badRequest(
+          "created must be at most " + createdSkewSeconds + " s (http.createdSkewSeconds) after the server's clock ("
+              + nowSeconds + "), got " + record.created());
+    }
+    return record.created() > nowSeconds
+        ? new PointRecord(
+            record.layer(), record.id(), record.lat(), record.lon(), record.created(), record.properties(),
+            record.expires(), nowSeconds)
+        : record;
+  }
+
+  /**
+   * Validates a Feature whose {@code created} is not bounded ahead of {@code nowSeconds} (only by
+   * year 9999) and orders it by its {@code created}: for records replayed or made by Locus itself.
    */
   public static PointRecord fromFeature(String layer, String pathId, JsonObject feature, long nowSeconds) {
     Object type = feature.getValue("type");
@@ -67,7 +103,7 @@ public record PointRecord(
     JsonObject props = properties == null ? new JsonObject() : ((JsonObject) properties).copy();
     props.remove("layer");
     long expires = expires(feature.getValue("expires"), nowSeconds);
-    return new PointRecord(Names.layer(layer), id, lat, lon, created, props, expires);
+    return new PointRecord(Names.layer(layer), id, lat, lon, created, props, expires, created);
   }
 
   /**
@@ -76,6 +112,39 @@ public record PointRecord(
    */
   public String coordinatesJson() {
     return "[" + lon.toPlainString() + "," + lat.toPlainString() + "]";
+  }
+
+  /**
+   * Returns {@code encoded} (a record's properties as stored) if it is at most {@link
+   * #MAX_PROPERTIES_BYTES} in UTF-8; otherwise throws {@link Failure} 413 naming the limit.
+   */
+  public static String boundedProperties(String encoded) {
+    long bytes = utf8Length(encoded);
+    if (bytes > MAX_PROPERTIES_BYTES) {
+      throw new Failure(
+          413,
+          "properties are " + bytes + " bytes as JSON; a record's properties may take at most " + MAX_PROPERTIES_BYTES
+              + " bytes (10 KiB)");
+    }
+    return encoded;
+  }
+
+  private static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   private static String featureId(String pathId, Object bodyId) {
@@ -95,24 +164,31 @@ public record PointRecord(
     return Names.id(pathId);
   }
 
+  /** A number, or a numeric string, within {@link Numbers}' bounds (checked before anything formats it). */
   private static BigDecimal number(String what, Object value) {
     if (value instanceof BigDecimal) {
-      return (BigDecimal) value;
+      return Numbers.check(what, (BigDecimal) value);
     }
     if (value instanceof Number) {
+      BigDecimal decimal;
       try {
-        return new BigDecimal(value.toString());
+        decimal = new BigDecimal(value.toString());
       } catch (NumberFormatException notFinite) {
         throw Failure.badRequest(what + " must be a number, got " + value);
       }
+      return Numbers.check(what, decimal);
     }
     if (value instanceof String) {
       String text = ((String) value).trim();
       if (text.length() <= 64) {
+        BigDecimal decimal = null;
         try {
-          return new BigDecimal(text);
+          decimal = new BigDecimal(text);
         } catch (NumberFormatException notNumeric) {
           // fall through to the error below
+        }
+        if (decimal != null) {
+          return Numbers.check(what, decimal);
         }
       }
     }

@@ -12,7 +12,10 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>{@code ts} is the Cassandra write timestamp (microseconds), fixed at acceptance: for an
  * upsert it is the record's own time, {@code created} seconds plus the sub-second part of the
- * acceptance time; for a delete it is the acceptance time. Redelivering or replaying a message
+ * acceptance time (a {@code created} ahead of the server's clock, at most {@code
+ * http.createdSkewSeconds}, counts as the second of acceptance: {@link PointRecord#stamp}); for
+ * a delete it is the acceptance time. No operation is thus stamped later than it was accepted,
+ * and a delete never hides a write accepted after it. Redelivering or replaying a message
  * therefore writes the same cells with the same timestamp, and the record with the newest time
  * wins whatever order messages arrive in.
  *
@@ -58,8 +61,13 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
    */
   public record Upsert(double lat, double lon, String coordinates, long created, String properties, long expires) {}
 
+  /**
+   * The upsert of {@code record}, accepted at {@code acceptedMicros}; its properties, as stored,
+   * must fit {@link PointRecord#MAX_PROPERTIES_BYTES} ({@link Failure} 413 otherwise).
+   */
   public static WriteOp upsert(PointRecord record, long acceptedMicros) {
-    long ts = record.created() * 1_000_000L + Math.floorMod(acceptedMicros, 1_000_000L);
+    long ts = record.stamp() * 1_000_000L + Math.floorMod(acceptedMicros, 1_000_000L);
+    String properties = PointRecord.boundedProperties(record.properties().encode());
     return new WriteOp(
         Kind.UPSERT,
         record.layer(),
@@ -70,7 +78,7 @@ public record WriteOp(Kind kind, String layer, String id, long ts, Upsert upsert
             record.lon().doubleValue(),
             record.coordinatesJson(),
             record.created(),
-            record.properties().encode(),
+            properties,
             record.expires()));
   }
 

@@ -71,7 +71,7 @@ public final class RecordWriter {
     Future<List<ChangeEvent>> applied =
         switch (op.kind()) {
           case UPSERT -> upsert(op, shard, epoch);
-          case DELETE -> delete(op.layer(), op.id(), op.ts(), shard, epoch);
+          case DELETE -> delete(op.layer(), op.id(), op.ts(), shard, epoch, false);
           case EXPIRE -> expire(op, shard, epoch);
           case PURGE_LAYER -> throw new IllegalStateException("purges are applied above");
         };
@@ -162,11 +162,23 @@ public final class RecordWriter {
             });
   }
 
-  private Future<List<ChangeEvent>> delete(String layer, String id, long acceptedTs, int shard, long epoch) {
+  /**
+   * Deletes a record at {@code acceptedTs}, the time the delete was accepted, never later: a
+   * delete stamped ahead of it would hide every write of the record accepted after it until the
+   * clock caught up. A state stamped at or after {@code acceptedTs} is newer than the delete (no
+   * write is stamped later than its acceptance, see {@code WriteOp}; only another node's clock
+   * running ahead, or a state written before that rule, gets there) and stays, unless {@code
+   * evenNewer}: a layer purge removes every record, stamping the delete just after the state.
+   */
+  private Future<List<ChangeEvent>> delete(
+      String layer, String id, long acceptedTs, int shard, long epoch, boolean evenNewer) {
     return current(layer, id, shard, epoch)
         .compose(
             current -> {
               if (current == null) {
+                return Future.succeededFuture(List.of());
+              }
+              if (current.ts() >= acceptedTs && !evenNewer) {
                 return Future.succeededFuture(List.of());
               }
               return remove(layer, id, Math.max(acceptedTs, current.ts() + 1), shard, current, ChangeEvent.Kind.DELETE);
@@ -200,8 +212,8 @@ public final class RecordWriter {
   }
 
   /**
-   * Removes the record {@code current} at {@code ts} (a delete always removes what is there,
-   * even a record stamped in the future); the change is a delete or an expiry ({@code kind}).
+   * Removes the record {@code current} at {@code ts}, which is later than its state's stamp;
+   * the change is a delete or an expiry ({@code kind}).
    */
   private Future<List<ChangeEvent>> remove(
       String layer, String id, long ts, int shard, RecordState current, ChangeEvent.Kind kind) {
@@ -258,7 +270,7 @@ public final class RecordWriter {
   private Future<List<ChangeEvent>> purgePage(ResultSet page, String layer, long ts, int shard, List<ChangeEvent> later) {
     List<Future<List<ChangeEvent>>> deletes = new ArrayList<>();
     for (Row row : page.currentPage()) {
-      deletes.add(delete(layer, row.getString("id"), ts, shard, known.epoch(shard)));
+      deletes.add(delete(layer, row.getString("id"), ts, shard, known.epoch(shard), true));
     }
     return Future.all(deletes)
         .compose(

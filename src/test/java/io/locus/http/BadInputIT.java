@@ -180,4 +180,106 @@ class BadInputIT {
     assertThat(error.getInteger("code")).isEqualTo(status);
     assertThat(error.getString("message")).isNotBlank();
   }
+
+  static Stream<Arguments> numberBombs() {
+    return Stream.of("1e-999999999", "1e999999999", "-1E-2147483647", "1E+2147483647")
+        .flatMap(n -> Stream.of(Arguments.of(n), Arguments.of("\"" + n + "\"")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("numberBombs")
+  @DisplayName("a number bomb as a coordinate, created or expires gets a fast 400 naming the field, and a normal write after it lands")
+  void numberBomb(String bomb) {
+    String[][] bodies = {
+      {point("[1.5, " + bomb + "]"), "latitude|geometry.coordinates[1]"},
+      {point("[" + bomb + ", 2.5]"), "longitude|geometry.coordinates[0]"},
+      {"{\"type\":\"Feature\",\"created\":" + bomb + ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}", "created"},
+      {"{\"type\":\"Feature\",\"expires\":" + bomb + ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}", "expires"}
+    };
+    for (String[] body : bodies) {
+      long started = System.nanoTime();
+      Response response = NODE.http().put("/0.1/records/" + layer + "/bomb", body[0]);
+      long ms = (System.nanoTime() - started) / 1_000_000;
+      assertError(response, 400);
+      assertThat(response.json().getString("message")).as(body[0]).containsAnyOf(body[1].split("\\|"));
+      assertThat(ms).as("milliseconds to refuse " + body[0]).isLessThan(2_000);
+    }
+    assertThat(NODE.http().get("/0.1/records/" + layer + "/bomb").status()).isEqualTo(404);
+    String after = "after-" + Math.abs(bomb.hashCode());
+    assertThat(NODE.http().put("/0.1/records/" + layer + "/" + after, GOOD).status()).isEqualTo(202);
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/" + after, 200);
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("a created further ahead of the server's clock than http.createdSkewSeconds is 400 naming the limit")
+  void createdFarAhead() {
+    long now = System.currentTimeMillis() / 1000;
+    for (long created : new long[] {now + 3600, 253_402_300_799L}) {
+      Response response = NODE.http().put("/0.1/records/" + layer + "/ahead",
+          "{\"type\":\"Feature\",\"created\":" + created + ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}");
+      assertError(response, 400);
+      assertThat(response.json().getString("message")).contains("http.createdSkewSeconds");
+    }
+    assertThat(NODE.http().get("/0.1/records/" + layer + "/ahead").status()).isEqualTo(404);
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("a record dated ahead of the clock (within the skew), then deleted, takes a later upsert of its id")
+  void deleteDoesNotShadowLaterWrites() {
+    String path = "/0.1/records/" + layer + "/ahead-then-deleted";
+    long now = System.currentTimeMillis() / 1000;
+    assertThat(NODE.http().put(path,
+        "{\"type\":\"Feature\",\"created\":" + (now + 240) + ",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}").status())
+        .isEqualTo(202);
+    assertThat(NODE.http().awaitStatus(path, 200).json().getLong("created")).isEqualTo(now + 240);
+    assertThat(NODE.http().delete(path).status()).isEqualTo(202);
+    NODE.http().awaitStatus(path, 404);
+    assertThat(NODE.http().put(path, point("[3.5, 4.5]")).status()).isEqualTo(202);
+    JsonObject back = NODE.http().awaitStatus(path, 200).json();
+    assertThat(back.getJsonObject("geometry").getJsonArray("coordinates").encode()).isEqualTo("[3.5,4.5]");
+  }
+
+  private static String withProperties(String id, int propertiesBytes, long expires) {
+    String prefix = "{\"pad\":\"";
+    String properties = prefix + "p".repeat(propertiesBytes - prefix.length() - 2) + "\"}";
+    return "{\"type\":\"Feature\"," + (id == null ? "" : "\"id\":\"" + id + "\",")
+        + (expires > 0 ? "\"expires\":" + expires + "," : "")
+        + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[-122.433287165432109876543210987654321,37.774929543210987654321098765432109]},"
+        + "\"properties\":" + properties + "}";
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("a record whose properties are just under 10 KiB, with the longest id and an expiry (the writer's biggest batch), is written and readable")
+  void propertiesJustUnderTheLimit() {
+    String id = "k".repeat(256);
+    String path = "/0.1/records/" + layer + "/" + id;
+    long expires = System.currentTimeMillis() / 1000 + 3600;
+    assertThat(NODE.http().put(path, withProperties(null, 10 * 1024, expires)).status()).isEqualTo(202);
+    Response back = NODE.http().awaitStatus(path, 200);
+    assertThat(back.json().getJsonObject("properties").getString("pad")).hasSize(10 * 1024 - 10);
+    // the raw text: a JSON parser would make doubles of these
+    assertThat(back.body()).contains("\"coordinates\":[-122.433287165432109876543210987654321,37.774929543210987654321098765432109]");
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("a record whose properties are over 10 KiB is 413 naming the limit, on PUT and bulk POST, and a rejected line in NDJSON")
+  void propertiesOverTheLimit() {
+    String path = "/0.1/records/" + layer + "/too-big";
+    for (int size : new int[] {10 * 1024 + 1, 20_000}) {
+      Response put = NODE.http().put(path, withProperties(null, size, 0));
+      assertError(put, 413);
+      assertThat(put.json().getString("message")).contains("10240 bytes");
+      Response bulk = NODE.http().post("/0.1/records/" + layer + ".json",
+          "{\"type\":\"FeatureCollection\",\"features\":[" + withProperties("too-big", size, 0) + "]}");
+      assertError(bulk, 413);
+      assertThat(bulk.json().getString("message")).contains("features[0]").contains("10240 bytes");
+    }
+    byte[] ndjson = (withProperties("too-big", 20_000, 0) + "\n" + withProperties("fits", 1000, 0) + "\n").getBytes(StandardCharsets.UTF_8);
+    Response lines = NODE.http().postChunked("/0.1/records/" + layer + ".ndjson", () -> new java.io.ByteArrayInputStream(ndjson));
+    assertThat(lines.status()).as(lines.body()).isEqualTo(202);
+    assertThat(lines.json().getInteger("accepted")).isEqualTo(1);
+    assertThat(lines.json().getJsonArray("rejected").getJsonObject(0).getString("message")).contains("10240 bytes");
+    NODE.http().awaitStatus("/0.1/records/" + layer + "/fits", 200);
+    assertThat(NODE.http().get(path).status()).isEqualTo(404);
+  }
 }

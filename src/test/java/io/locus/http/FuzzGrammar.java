@@ -139,7 +139,15 @@ final class FuzzGrammar {
     "-9223372036854775809", "2147483647", "2147483648", "-2147483648", "0x1A", "0x1p3", "1_000", "1d", "1f", "1L",
     "", " ", "%20", "1.5e2", "1E2", "+1", "1.", ".5", "1e", "e", "--1", "1-", "0.0000001", "12345678901234567890.123",
     "%31", "%zz", "%", "1%00", "%C3%28", "%D9%A1", "1,5", "1e13", "1e12", "5e-324", "20038", "20037", "1/0", "null",
-    "true", "0" + "0".repeat(300) + "1", "1" + "0".repeat(400), "-" + "9".repeat(50)
+    "true", "0" + "0".repeat(300) + "1", "1" + "0".repeat(400), "-" + "9".repeat(50),
+    // number bombs: short as text, a gigabyte in plain notation or an overflow when converted
+    "1e-999999999", "1e999999999", "-1E-2147483647", "1E%2B2147483647", "%221e-999999999%22", "%22-1E-2147483647%22"
+  };
+
+  /** Number bombs as JSON values, bare and quoted. */
+  static final String[] NUMBER_BOMBS = {
+    "1e-999999999", "1e999999999", "-1E-2147483647", "1E+2147483647",
+    "\"1e-999999999\"", "\"1e999999999\"", "\"-1E-2147483647\"", "\"1E+2147483647\""
   };
 
   static final String[] GOOD_NUMBERS = {"0", "1", "2.5", "1.5", "10", "45.5", "-33.9", "100", "0.001"};
@@ -163,7 +171,9 @@ final class FuzzGrammar {
     "0", "1.5", "-180", "180", "-90", "90", "90.0001", "-90.0001", "180.0001", "-181", "1e999", "-1e999", "NaN",
     "Infinity", "-Infinity", "\"NaN\"", "\"1.5\"", "\"abc\"", "null", "true", "[]", "{}", "1e-400", "4.9E-324", "-0",
     "-0.0", "1.00000000000000000000000000001", "12345678901234567890", "0x10", "01", ".5", "1.", "+1", "\"\"",
-    "\" 1.5\"", "\"Infinity\"", "\"1e999\"", "1E2", "-1.5e1"
+    "\" 1.5\"", "\"Infinity\"", "\"1e999\"", "1E2", "-1.5e1",
+    "1e-999999999", "1e999999999", "-1E-2147483647", "1E+2147483647",
+    "\"1e-999999999\"", "\"1e999999999\"", "\"-1E-2147483647\"", "\"1E+2147483647\""
   };
 
   static final String[] MALFORMED_JSON = {
@@ -536,7 +546,7 @@ final class FuzzGrammar {
     }
     return pick(r, new String[] {
       "", ",", "1,2,3", "NaN,NaN", "Infinity,0", "91,0", "0,181", "1e309,0", "0x10,0", " 1 , 2 ", "1;2", "%zz", "1%2C2",
-      "a,b", ",,", "-90,-180", "90,180", "1,", ",1", "1.5.5,2", "%20,%20", "1e-400,5e-324"
+      "a,b", ",,", "-90,-180", "90,180", "1,", ",1", "1.5.5,2", "%20,%20", "1e-400,5e-324", "1e-999999999,0", "0,-1E-2147483647"
     });
   }
 
@@ -550,7 +560,8 @@ final class FuzzGrammar {
     }
     return pick(r, new String[] {
       "-90,-180,90,180", "10,10,0,0", "0,170,10,-170", "1,2,3", "1,2,3,4,5", "", ",,,", "NaN,0,1,1", "0,0,0,0",
-      "-91,0,1,1", "0,-181,1,1", "1e309,0,1,1", "a,b,c,d", "89.9,-180,90,180", "-90,0,-89.9999,0.0001", "%zz"
+      "-91,0,1,1", "0,-181,1,1", "1e309,0,1,1", "a,b,c,d", "89.9,-180,90,180", "-90,0,-89.9999,0.0001", "%zz",
+      "1e-999999999,0,1,1", "0,-1E-2147483647,1,1", "0,0,1E%2B2147483647,1", "0,0,1,1e999999999"
     });
   }
 
@@ -590,7 +601,7 @@ final class FuzzGrammar {
       maybe(r, query, 80, "prop.name", pick(r, new String[] {"name", "n", "", "a".repeat(3000), "%zz", "layer", "prop.name", "%00"}));
       maybe(r, query, 50, "prop.type", pick(r, new String[] {"string", "number", "boolean", "x", "", "NUMBER", "%zz"}));
       if (r.nextBoolean()) {
-        maybe(r, query, 80, "prop.equals", pick(r, new String[] {"x", "5", "true", "NaN", "1e999999999", "", "%zz", "1" + "0".repeat(3000)}));
+        maybe(r, query, 80, "prop.equals", pick(r, new String[] {"x", "5", "true", "NaN", "1e999999999", "1e-999999999", "-1E-2147483647", "", "%zz", "1" + "0".repeat(3000)}));
       } else {
         maybe(r, query, 60, "prop.start", number(r));
         maybe(r, query, 60, "prop.end", number(r));
@@ -684,8 +695,10 @@ final class FuzzGrammar {
         req.tags.add("feature:geometry-incomplete");
       }
       case 8 -> {
-        f.put("created", pick(r, new String[] {"-5", "\"yesterday\"", "1e20", "1.5", "\"1300000000\"", "9223372036854775807", "9223372036854775808", "-0", "0", "1e999", "NaN"}));
-        req.tags.add("feature:created");
+        String field = r.nextInt(4) == 0 ? "expires" : "created";
+        f.put(field, r.nextBoolean() ? pick(r, NUMBER_BOMBS)
+            : pick(r, new String[] {"-5", "\"yesterday\"", "1e20", "1.5", "\"1300000000\"", "9223372036854775807", "9223372036854775808", "-0", "0", "1e999", "NaN", "253402300799"}));
+        req.tags.add("feature:" + field);
       }
       case 9 -> {
         f.put("id", pick(r, new String[] {"\"other\"", "\"\"", "5", "\"" + "i".repeat(300) + "\"", "\"a/b\"", "\"a,b\"", "\"..\"", "null"}));
@@ -722,7 +735,7 @@ final class FuzzGrammar {
     req.tags.add("keeper-write");
     String point = "{\"type\":\"Point\",\"coordinates\":";
     return oneOf(r,
-      () -> "{\"type\":\"Feature\",\"geometry\":" + point + "[1.5," + pick(r, new String[] {"90.0001", "-91", "NaN", "\"NaN\"", "Infinity", "1e999", "\"east\"", "{}", "null", "[]"}) + "]}}",
+      () -> "{\"type\":\"Feature\",\"geometry\":" + point + "[1.5," + pick(r, new String[] {"90.0001", "-91", "NaN", "\"NaN\"", "Infinity", "1e999", "\"east\"", "{}", "null", "[]", "1e-999999999", "\"-1E-2147483647\""}) + "]}}",
       () -> "{\"type\":\"Feature\",\"geometry\":" + point + "[" + pick(r, new String[] {"180.5", "-181", "NaN", "\"Infinity\"", "-1e999", "true"}) + ",2.5]}}",
       () -> "{\"type\":\"Feature\",\"geometry\":" + point + "[1]}}",
       () -> "{\"type\":\"Feature\",\"properties\":{}}",
@@ -809,6 +822,7 @@ final class FuzzGrammar {
       () -> "{\"type\":\"Polygon\",\"coordinates\":[[[NaN,0],[1,0],[1,1],[NaN,0]]]}",
       () -> "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1,0],[1,91],[0,0]]]}",
       () -> "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1e999,0],[1,1],[0,0]]]}",
+      () -> "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1," + pick(r, NUMBER_BOMBS) + "],[1,1],[0,1],[0,0]]]}",
       () -> "{\"type\":\"Polygon\",\"coordinates\":[[[\"0\",\"0\"],[\"1\",0],[1,1],[\"0\",\"0\"]]]}",
       () -> "{\"type\":\"Polygon\",\"coordinates\":[]}",
       () -> "{\"type\":\"Polygon\",\"coordinates\":[[]]}",
@@ -871,7 +885,9 @@ final class FuzzGrammar {
       "{\"requestsPerSecond\":1.5,\"burst\":1}", "{\"requestsPerSecond\":1e7,\"burst\":1}", "{\"requestsPerSecond\":1000001,\"burst\":1}",
       "{\"requestsPerSecond\":1,\"burst\":10000001}", "{\"requestsPerSecond\":\"10\",\"burst\":1}", "{}", "5", "[]", "null",
       "{\"requestsPerSecond\":NaN,\"burst\":1}", "{\"requestsPerSecond\":9223372036854775808,\"burst\":1}",
-      "{\"requestsPerSecond\":1e999,\"burst\":1}", "{\"requestsPerSecond\":2147483648,\"burst\":2147483648}"
+      "{\"requestsPerSecond\":1e999,\"burst\":1}", "{\"requestsPerSecond\":2147483648,\"burst\":2147483648}",
+      "{\"requestsPerSecond\":-1E-2147483647,\"burst\":1}", "{\"requestsPerSecond\":1,\"burst\":1e-999999999}",
+      "{\"requestsPerSecond\":1E+2147483647,\"burst\":1}"
     };
     String body = "{\"name\":" + pick(r, names) + (r.nextBoolean() ? ",\"rateLimit\":" + pick(r, limits) : "") + "}";
     req.tags.add("consumer-body");

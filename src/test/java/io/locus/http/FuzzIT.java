@@ -215,6 +215,120 @@ class FuzzIT {
         FuzzIT::keeperIsIntact);
   }
 
+  /** Numbers that are a dozen characters as text and a gigabyte in plain notation, or that overflow any conversion. */
+  static final List<String> NUMBER_BOMBS = List.of("1e-999999999", "1e999999999", "-1E-2147483647", "1E+2147483647");
+
+  /** Longest a node may take to refuse a number bomb. */
+  static final long BOMB_MS = 2_000;
+
+  @Test
+  @DisplayName("a number bomb, quoted or not, in every numeric field of every route gets a fast 4xx, and a normal write after them lands")
+  void numberBombs() {
+    Http http = NODE.http();
+    // a layer of its own: the fuzzing may delete the scratch layer, and a missing layer's 404 would prove nothing
+    String bombLayer = http.newLayer("fz.bombs.");
+    String layer = "/0.1/records/" + bombLayer;
+    List<String> problems = new ArrayList<>();
+    for (String bare : NUMBER_BOMBS) {
+      for (String b : List.of(bare, "\"" + bare + "\"")) {
+        boolean quoted = b.startsWith("\"");
+        String q = java.net.URLEncoder.encode(b, UTF_8);
+        String point = "{\"type\":\"Point\",\"coordinates\":";
+        String good = "\"geometry\":" + point + "[1.5,2.5]}";
+        Map<String, java.util.function.Supplier<Http.Response>> requests = new java.util.LinkedHashMap<>();
+        // query parameters and path segments (a quoted number there is not a number either)
+        requests.put("layers ?limit", () -> http.get("/0.1/layers.json?limit=" + q));
+        requests.put("fences ?limit", () -> http.get("/0.1/layers/" + bombLayer + "/fences.json?limit=" + q));
+        requests.put("history ?limit", () -> http.get(layer + "/h1/history.json?limit=" + q));
+        requests.put("nearby {lat}", () -> http.get(layer + "/nearby/" + q + ",1.5.json"));
+        requests.put("nearby {lon}", () -> http.get(layer + "/nearby/2.5," + q + ".json"));
+        requests.put("nearby ?radius", () -> http.get(layer + "/nearby/2.5,1.5.json?radius=" + q));
+        for (String param : List.of("limit", "start", "end")) {
+          requests.put("nearby ?" + param, () -> http.get(layer + "/nearby/2.5,1.5.json?" + param + "=" + q));
+          requests.put("within box ?" + param, () -> http.get(layer + "/within/1,1,3,3.json?" + param + "=" + q));
+          requests.put("within polygon ?" + param, () -> http.post(layer + "/within.json?" + param + "=" + q, polygon("0")));
+        }
+        for (String param : List.of("prop.start", "prop.end", "prop.equals")) {
+          requests.put("nearby ?" + param, () -> http.get(layer + "/nearby/2.5,1.5.json?prop.name=n&prop.type=number&" + param + "=" + q));
+        }
+        for (int edge = 0; edge < 4; edge++) {
+          String[] edges = {"1", "1", "3", "3"};
+          edges[edge] = q;
+          String box = String.join(",", edges);
+          requests.put("within box edge " + edge, () -> http.get(layer + "/within/" + box + ".json"));
+          requests.put("nearby ?bbox edge " + edge, () -> http.get(layer + "/nearby/2.5,1.5.json?bbox=" + box));
+          requests.put("changes ?bbox edge " + edge, () -> http.get("/0.1/layers/" + bombLayer + "/changes?bbox=" + box));
+        }
+        requests.put("changes ?lat", () -> http.get("/0.1/layers/" + bombLayer + "/changes?lat=" + q + "&lon=1&radius=1"));
+        requests.put("changes ?lon", () -> http.get("/0.1/layers/" + bombLayer + "/changes?lat=1&lon=" + q + "&radius=1"));
+        requests.put("changes ?radius", () -> http.get("/0.1/layers/" + bombLayer + "/changes?lat=1&lon=1&radius=" + q));
+        requests.put("changes ?lastEventId", () -> http.get("/0.1/layers/" + bombLayer + "/changes?lastEventId=" + q));
+        // bodies: records, bulk, polygons, fences, layers, admin
+        requests.put("record latitude", () -> http.put(layer + "/bomb", "{\"type\":\"Feature\",\"geometry\":" + point + "[1.5," + b + "]}}"));
+        requests.put("record longitude", () -> http.put(layer + "/bomb", "{\"type\":\"Feature\",\"geometry\":" + point + "[" + b + ",2.5]}}"));
+        requests.put("record created", () -> http.put(layer + "/bomb", "{\"type\":\"Feature\",\"created\":" + b + "," + good + "}"));
+        requests.put("record expires", () -> http.put(layer + "/bomb", "{\"type\":\"Feature\",\"expires\":" + b + "," + good + "}"));
+        requests.put("bulk latitude", () -> http.post(layer + ".json", collection("{\"type\":\"Feature\",\"id\":\"bomb\",\"geometry\":" + point + "[1.5," + b + "]}}")));
+        requests.put("bulk created", () -> http.post(layer + ".json", collection("{\"type\":\"Feature\",\"id\":\"bomb\",\"created\":" + b + "," + good + "}")));
+        requests.put("bulk expires", () -> http.post(layer + ".json", collection("{\"type\":\"Feature\",\"id\":\"bomb\",\"expires\":" + b + "," + good + "}")));
+        requests.put("within polygon vertex", () -> http.post(layer + "/within.json", polygon(b)));
+        requests.put("fence radius", () -> http.put("/0.1/layers/" + bombLayer + "/fences/bomb.json", "{\"geometry\":" + point + "[1.5,2.5]},\"radius\":" + b + "}"));
+        requests.put("fence latitude", () -> http.put("/0.1/layers/" + bombLayer + "/fences/bomb.json", "{\"geometry\":" + point + "[1.5," + b + "]},\"radius\":10}"));
+        requests.put("fence polygon vertex", () -> http.put("/0.1/layers/" + bombLayer + "/fences/bomb.json", "{\"geometry\":" + polygon(b) + "}"));
+        if (!quoted) {
+          // layer settings have no numeric field: a number anywhere in the body is still read, and bounded
+          requests.put("layer body", () -> http.put("/0.1/layers/" + bombLayer + ".json", "{\"title\":\"fuzz bombs\",\"n\":" + b + "}"));
+        }
+        requests.put("admin consumer rateLimit", () -> admin("POST", "/admin/consumers", "{\"name\":\"fz-bomb\",\"rateLimit\":{\"requestsPerSecond\":" + b + ",\"burst\":1}}"));
+        requests.put("admin consumer burst", () -> admin("POST", "/admin/consumers", "{\"name\":\"fz-bomb\",\"rateLimit\":{\"requestsPerSecond\":1,\"burst\":" + b + "}}"));
+        requests.put("admin roles instances", () -> admin("PUT", "/admin/roles/query", "{\"instances\":" + b + "}"));
+        requests.forEach(
+            (what, request) -> {
+              long started = System.nanoTime();
+              Http.Response answer = request.get();
+              long ms = (System.nanoTime() - started) / 1_000_000;
+              if (answer.status() < 400 || answer.status() >= 500 || ms > BOMB_MS) {
+                problems.add(what + " = " + b + ": " + answer.status() + " in " + ms + " ms: " + FuzzGrammar.cut(answer.body(), 200));
+              }
+            });
+        // a streamed line is refused as a line: the upload itself is answered, with nothing accepted
+        long started = System.nanoTime();
+        byte[] line = ("{\"type\":\"Feature\",\"id\":\"bomb\",\"geometry\":" + point + "[1.5," + b + "]}}\n").getBytes(UTF_8);
+        Http.Response streamed = http.postChunked(layer + ".ndjson", () -> new java.io.ByteArrayInputStream(line));
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        if (streamed.status() != 202 || streamed.json().getInteger("accepted") != 0 || streamed.json().getInteger("rejectedCount") != 1 || ms > BOMB_MS) {
+          problems.add("ndjson latitude = " + b + ": " + streamed.status() + " in " + ms + " ms: " + FuzzGrammar.cut(streamed.body(), 200));
+        }
+      }
+    }
+    assertThat(problems).as("number bombs not refused fast with a 4xx").isEmpty();
+    assertThat(http.get(layer + "/bomb").status()).isEqualTo(404);
+    String after = layer + "/after-bombs";
+    assertThat(http.put(after, "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[-122.433287165,37.7749]}}").status())
+        .isEqualTo(202);
+    assertThat(http.awaitStatus(after, 200).json().getJsonObject("geometry").getJsonArray("coordinates").encode())
+        .isEqualTo("[-122.433287165,37.7749]");
+    keeperIsIntact();
+  }
+
+  private static String polygon(String vertex) {
+    return "{\"type\":\"Polygon\",\"coordinates\":[[[0,0],[1," + vertex + "],[1,1],[0,1],[0,0]]]}";
+  }
+
+  private static String collection(String feature) {
+    return "{\"type\":\"FeatureCollection\",\"features\":[" + feature + "]}";
+  }
+
+  private static Http.Response admin(String method, String path, String body) {
+    return NODE.http().exchange(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(NODE.http().base() + path))
+            .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body))
+            .header("Authorization", "Bearer locus-development-admin-key")
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .build());
+  }
+
   /** The keeper record and its layer, as they were before the fuzzing, once the writes it sent have landed. */
   static void keeperIsIntact() {
     Http http = NODE.http();

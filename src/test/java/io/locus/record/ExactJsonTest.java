@@ -109,4 +109,28 @@ class ExactJsonTest {
         .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining("malformed JSON");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"1e-999999999", "1e999999999", "-1E-2147483647", "1E+2147483647", "0E-999999999", "1e401", "1e-401"})
+  @DisplayName("a decimal with an exponent beyond ±400 is refused wherever it is, naming where, before anything formats it")
+  void numberBombs(String bomb) {
+    String text = "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1," + bomb + "]}}";
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> ExactJson.parseObject(Buffer.buffer(text)))
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
+        .hasMessageContaining("geometry.coordinates[1]")
+        .hasMessageContaining("exponent between -400 and 400");
+    assertThatThrownBy(() -> ExactJson.parseObject("{\"properties\":{\"a\":[{\"b\":" + bomb + "}]}}"))
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
+        .hasMessageContaining("properties.a[0].b");
+    assertThatThrownBy(() -> ExactJson.parseArray("[" + bomb + "]")).isInstanceOf(Failure.class);
+    assertThat(System.nanoTime() - started).as("nanoseconds to refuse").isLessThan(1_000_000_000L);
+  }
+
+  @Test
+  @DisplayName("numbers within the bounds keep their digits, at the edges too")
+  void numbersWithinBounds() {
+    assertThat(ExactJson.parseObject("{\"a\":1e-400,\"b\":-1E+400,\"c\":-122.433287165}").encode())
+        .isEqualTo("{\"a\":1E-400,\"b\":-1E+400,\"c\":-122.433287165}");
+  }
 }

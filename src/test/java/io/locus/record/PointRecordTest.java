@@ -259,4 +259,59 @@ class PointRecordTest {
         .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
         .hasMessageContaining("expires");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+    "1e-999999999", "\"1e-999999999\"", "1e999999999", "\"1e999999999\"", "-1E-2147483647", "\"-1E-2147483647\"",
+    "1E+2147483647", "\"1E+2147483647\"", "\"0E-999999999\"", "\"1.00000000000000000000000000000000000000001\""
+  })
+  @DisplayName("a number bomb in any numeric field is refused fast with a 400 naming the field, as a number or a string")
+  void numberBombs(String bomb) {
+    String ok = "[1.5,2.5]";
+    String[][] cases = {
+      {feature("[1.5," + bomb + "]", ""), "latitude", "geometry.coordinates[1]"},
+      {feature("[" + bomb + ",2.5]", ""), "longitude", "geometry.coordinates[0]"},
+      {feature(ok, "\"created\":" + bomb), "created", "created"},
+      {feature(ok, "\"expires\":" + bomb), "expires", "expires"}
+    };
+    for (String[] c : cases) {
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> PointRecord.fromFeature("places", "rec-1", ExactJson.parseObject(c[0]), NOW, 300))
+          .as(c[0])
+          .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
+          .satisfies(f -> assertThat(f.getMessage()).containsAnyOf(c[1] + " must be a number of at most", c[2] + " must be a number of at most"));
+      assertThat(System.nanoTime() - started).as("nanoseconds to refuse " + c[0]).isLessThan(1_000_000_000L);
+    }
+  }
+
+  @Test
+  @DisplayName("a coordinate of 40 significant digits keeps them all")
+  void fortyDigits() {
+    String forty = "1.234567890123456789012345678901234567890";
+    assertThat(accept("places", "rec-1", feature("[" + forty + ",-" + forty + "]", "")).coordinatesJson())
+        .isEqualTo("[" + forty + ",-" + forty + "]");
+    assertThat(accept("places", "rec-1", feature("[-122.433287165,\"37.7749\"]", "")).coordinatesJson())
+        .isEqualTo("[-122.433287165,37.7749]");
+  }
+
+  @Test
+  @DisplayName("created may lie at most the skew ahead of the server's clock; beyond is 400 naming the limit, the past stays open")
+  void createdAhead() {
+    JsonObject ahead = ExactJson.parseObject(feature("[1,2]", "\"created\":" + (NOW + 300)));
+    PointRecord record = PointRecord.fromFeature("places", "rec-1", ahead, NOW, 300);
+    assertThat(record.created()).isEqualTo(NOW + 300);
+    assertThat(record.stamp()).as("ordered as of its acceptance").isEqualTo(NOW);
+
+    JsonObject tooFar = ExactJson.parseObject(feature("[1,2]", "\"created\":" + (NOW + 301)));
+    assertThatThrownBy(() -> PointRecord.fromFeature("places", "rec-1", tooFar, NOW, 300))
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(400))
+        .hasMessageContaining("at most 300 s (http.createdSkewSeconds)");
+    JsonObject year9999 = ExactJson.parseObject(feature("[1,2]", "\"created\":" + PointRecord.MAX_CREATED));
+    assertThatThrownBy(() -> PointRecord.fromFeature("places", "rec-1", year9999, NOW, 300)).isInstanceOf(Failure.class);
+
+    JsonObject past = ExactJson.parseObject(feature("[1,2]", "\"created\":1000000000"));
+    PointRecord old = PointRecord.fromFeature("places", "rec-1", past, NOW, 300);
+    assertThat(old.created()).isEqualTo(1_000_000_000L);
+    assertThat(old.stamp()).isEqualTo(1_000_000_000L);
+  }
 }

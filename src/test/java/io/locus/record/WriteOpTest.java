@@ -170,4 +170,36 @@ class WriteOpTest {
         .as("no expires on the wire for a record that never expires")
         .isFalse();
   }
+
+  @Test
+  @DisplayName("an upsert whose created lies ahead of its acceptance is stamped with the acceptance time, never later")
+  void aheadIsStampedAtAcceptance() {
+    long micros = 1_700_000_000_250_000L;
+    JsonObject feature = ExactJson.parseObject(
+        "{\"type\":\"Feature\",\"created\":1700000200,\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}");
+    WriteOp op = WriteOp.upsert(PointRecord.fromFeature("layer", "id", feature, micros / 1_000_000, 300), micros);
+    assertThat(op.ts()).isEqualTo(micros);
+    assertThat(op.upsert().created()).isEqualTo(1_700_000_200L);
+    assertThat(WriteOp.delete("layer", "id", micros + 1).ts()).as("a delete accepted after it is newer").isGreaterThan(op.ts());
+  }
+
+  @Test
+  @DisplayName("properties up to 10 KiB as stored are carried; one byte more is 413 naming the limit")
+  void propertiesLimit() {
+    String prefix = "{\"pad\":\"";
+    int room = PointRecord.MAX_PROPERTIES_BYTES - prefix.length() - 2;
+    assertThat(WriteOp.upsert(withProperties(prefix + "x".repeat(room) + "\"}"), 0).upsert().properties())
+        .hasSize(PointRecord.MAX_PROPERTIES_BYTES);
+    assertThatThrownBy(() -> WriteOp.upsert(withProperties(prefix + "x".repeat(room + 1) + "\"}"), 0))
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(413))
+        .hasMessageContaining("10240 bytes");
+    // measured in UTF-8 bytes: é is two
+    assertThatThrownBy(() -> WriteOp.upsert(withProperties(prefix + "\u00e9".repeat(room / 2 + 1) + "\"}"), 0))
+        .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.status()).isEqualTo(413));
+  }
+
+  private static PointRecord withProperties(String properties) {
+    return PointRecord.fromFeature("layer", "id", ExactJson.parseObject(
+        "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]},\"properties\":" + properties + "}"), 0);
+  }
 }
