@@ -32,10 +32,12 @@ import picocli.CommandLine.Spec;
  *
  * <p>Both take up to {@code --limit} dead letters from the head of the queue with {@code
  * basic.get}, unacknowledged, on one channel; closing the channel gives back to the broker every
- * one not acknowledged, in its place. So {@code list} loses nothing and does not reorder the
- * queue, and {@code redrive} acknowledges a dead letter only once the broker confirmed its copy
- * on the write exchange (persistent, routed by its shard, mandatory). A copy sent twice (a
- * confirm lost, a second run) is harmless: writes are idempotent by their timestamp.
+ * one not acknowledged. So {@code list} loses nothing, and {@code redrive} acknowledges a dead
+ * letter only once the broker confirmed its copy on the write exchange (persistent, routed by its
+ * shard, mandatory). What is given back may come back in another order (a quorum queue does not
+ * promise to put it back in its place), which only matters to the next {@code --limit}: dead
+ * letters have no order Locus relies on, and a write's effect follows its timestamp, not its
+ * arrival. A copy sent twice (a confirm lost, a second run) is harmless for the same reason.
  *
  * <p>It uses RabbitMQ's blocking Java client: a command is a plain program, not an event loop,
  * and waits for each answer anyway. Exit code 0 done, 1 the broker unreachable or a dead letter
@@ -60,7 +62,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
       names = "--limit",
       defaultValue = "100",
       scope = ScopeType.INHERIT,
-      description = "the most dead letters to look at, from the head of the queue (default: ${DEFAULT-VALUE})")
+      description = "the most dead letters to look at, from the head of the queue (default: ${DEFAULT-VALUE}); raise it to look further")
   int limit;
 
   @Spec CommandSpec spec;
@@ -97,7 +99,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
       name = "redrive",
       description = {
         "Send dead letters back to their shard queues: every one looked at, or those matching all the filters given.",
-        "Each is acknowledged (taken off the dead-letter queue) only once the broker confirmed its copy; the others stay dead, in their place."
+        "Each is acknowledged (taken off the dead-letter queue) only once the broker confirmed its copy; the others stay dead."
       })
   static final class RedriveCommand implements Callable<Integer> {
     @ParentCommand DeadLettersCommand parent;
