@@ -80,17 +80,18 @@ public final class DeadLettersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return list();
+    return list(spec);
   }
 
   /** {@code dead-letters list}: the same as {@code dead-letters} alone. */
   @Command(name = "list", description = "Show the dead letters, one a line, and how many there are of each reason. Nothing is taken off the queue.")
   static final class ListCommand implements Callable<Integer> {
     @ParentCommand DeadLettersCommand parent;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      return parent.list();
+      return parent.list(spec);
     }
   }
 
@@ -103,6 +104,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
       })
   static final class RedriveCommand implements Callable<Integer> {
     @ParentCommand DeadLettersCommand parent;
+    @Spec CommandSpec spec;
 
     @Option(names = "--layer", description = "only the dead letters of this layer")
     String layer;
@@ -122,17 +124,17 @@ public final class DeadLettersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       if (olderThan != null && olderThan < 0) {
-        throw new ParameterException(parent.spec.commandLine(), "--older-than must be 0 or more, got " + olderThan);
+        throw new ParameterException(spec.commandLine(), "--older-than must be 0 or more, got " + olderThan);
       }
-      return parent.redrive(new DeadLetterFilter(layer, id, reasonContains, olderThan), dryRun);
+      return parent.redrive(spec, new DeadLetterFilter(layer, id, reasonContains, olderThan), dryRun);
     }
   }
 
   /** A dead letter taken off the queue, not yet acknowledged. */
   private record Held(GetResponse response, DeadLetter letter) {}
 
-  int list() {
-    checkLimit();
+  int list(CommandSpec command) {
+    checkLimit(command);
     return withChannel(
         (channel, topology, waiting) -> {
           List<Held> held = take(channel, topology);
@@ -152,8 +154,8 @@ public final class DeadLettersCommand implements Callable<Integer> {
         });
   }
 
-  int redrive(DeadLetterFilter filter, boolean dryRun) {
-    checkLimit();
+  int redrive(CommandSpec command, DeadLetterFilter filter, boolean dryRun) {
+    checkLimit(command);
     return withChannel(
         (channel, topology, waiting) -> {
           AtomicBoolean returned = new AtomicBoolean();
@@ -211,9 +213,10 @@ public final class DeadLettersCommand implements Callable<Integer> {
     return new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").headers(headers).build();
   }
 
-  private void checkLimit() {
+  /** {@code --limit} is an option of every subcommand too; a wrong one is reported with {@code command}'s usage. */
+  private void checkLimit(CommandSpec command) {
     if (limit < 1) {
-      throw new ParameterException(spec.commandLine(), "--limit must be 1 or more, got " + limit);
+      throw new ParameterException(command.commandLine(), "--limit must be 1 or more, got " + limit);
     }
   }
 
