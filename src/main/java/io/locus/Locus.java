@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization} header instead (see {@link SignCommand}), and {@code java -jar locus.jar
  * [--config FILE] import --layer LAYER FILE}, {@code export --layer LAYER} and {@code scale ROLE
  * INSTANCES} load a file into a layer of a running node, write a layer out and scale a role's
- * verticle instances across the cluster (see {@link Commands}).
+ * verticle instances across the cluster; {@code dead-letters [list | redrive]} shows and re-drives
+ * the dead-letter queue (see {@link Commands}).
  */
 public final class Locus {
   private static final Logger LOG = LoggerFactory.getLogger(Locus.class);
@@ -51,7 +52,7 @@ public final class Locus {
         commandArgs = Arrays.asList(args).subList(i + 1, args.length);
         break;
       } else {
-        fail("usage: java -jar locus.jar [--config FILE] [sign METHOD URL | import --layer LAYER FILE | export --layer LAYER | scale ROLE INSTANCES]   (unknown argument: " + args[i] + ")");
+        fail("usage: java -jar locus.jar [--config FILE] [sign METHOD URL | import --layer LAYER FILE | export --layer LAYER | scale ROLE INSTANCES | dead-letters [list | redrive]]   (unknown argument: " + args[i] + ")");
       }
     }
     NodeSettings settings;
@@ -63,7 +64,7 @@ public final class Locus {
     }
     if (command != null) {
       String url = settings.http().publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + settings.http().port() : settings.http().publicBaseUrl();
-      NodeDefaults defaults = new NodeDefaults(url, settings.auth().devConsumerKey(), settings.auth().devConsumerSecret(), settings.auth().adminKey());
+      NodeDefaults defaults = new NodeDefaults(url, settings.auth().devConsumerKey(), settings.auth().devConsumerSecret(), settings.auth().adminKey(), settings.rabbitmq());
       System.exit(Commands.run(command, commandArgs, defaults, System.out, System.err));
     }
     if (sign != null) {

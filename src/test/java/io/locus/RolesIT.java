@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.locus.auth.AuthSettings;
 import io.locus.cli.Commands;
 import io.locus.cli.NodeDefaults;
+import io.locus.ingest.RabbitSettings;
 import io.locus.support.Eventually;
 import io.locus.support.Http;
 import io.locus.support.Http.Response;
@@ -95,7 +96,7 @@ class RolesIT {
   void cli() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    NodeDefaults defaults = new NodeDefaults(NODE.http().base(), Http.DEV_KEY, Http.DEV_SECRET, ADMIN_KEY);
+    NodeDefaults defaults = new NodeDefaults(NODE.http().base(), Http.DEV_KEY, Http.DEV_SECRET, ADMIN_KEY, RabbitSettings.from(NODE.node().config.getJsonObject("rabbitmq")));
     int configured = NODE.node().config.getJsonObject("instances").getInteger("query");
     int code = Commands.run("scale", List.of("query", String.valueOf(configured + 1)), defaults, print(out), print(err));
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
@@ -104,7 +105,7 @@ class RolesIT {
     assertThat(Commands.run("scale", List.of("query", String.valueOf(configured)), defaults, print(new ByteArrayOutputStream()), print(err))).isZero();
 
     ByteArrayOutputStream refused = new ByteArrayOutputStream();
-    NodeDefaults wrongKey = new NodeDefaults(NODE.http().base(), Http.DEV_KEY, Http.DEV_SECRET, "wrong");
+    NodeDefaults wrongKey = new NodeDefaults(NODE.http().base(), Http.DEV_KEY, Http.DEV_SECRET, "wrong", RabbitSettings.from(NODE.node().config.getJsonObject("rabbitmq")));
     assertThat(Commands.run("scale", List.of("query", "3"), wrongKey, print(new ByteArrayOutputStream()), print(refused))).isEqualTo(1);
     assertThat(refused.toString(StandardCharsets.UTF_8)).contains("401");
     assertThat(Commands.run("scale", List.of("query"), defaults, print(new ByteArrayOutputStream()), print(new ByteArrayOutputStream()))).isEqualTo(2);

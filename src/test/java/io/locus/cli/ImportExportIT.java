@@ -2,6 +2,7 @@ package io.locus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.locus.ingest.RabbitSettings;
 import io.locus.support.Eventually;
 import io.locus.support.Http;
 import io.locus.support.Http.Response;
@@ -35,7 +36,7 @@ class ImportExportIT {
   private static Outcome command(String name, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    NodeDefaults defaults = new NodeDefaults(NODE.http().base(), Http.DEV_KEY, Http.DEV_SECRET, "");
+    NodeDefaults defaults = new NodeDefaults(NODE.http().base(), Http.DEV_KEY, Http.DEV_SECRET, "", RabbitSettings.from(NODE.node().config.getJsonObject("rabbitmq")));
     int exit = Commands.run(name, List.of(args), defaults,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -8,13 +8,19 @@ import io.locus.common.ConfigException;
 import io.locus.common.EnvOverrides;
 import io.locus.ingest.QueueTopology;
 import io.locus.ingest.RabbitSettings;
+import io.locus.ops.Metrics;
 import io.locus.ops.OpsRoutes;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,6 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -42,7 +49,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * Renders each kustomize overlay under {@code k8s/overlays} with {@code kubectl kustomize} and
  * checks that what Kubernetes would run agrees with the application: the probe paths it serves,
  * the configuration keys its environment variables override, the Hazelcast discovery it joins
- * through, the shard queues its writers consume, and the Secrets it needs.
+ * through, the shard queues its writers consume, the Secrets it needs, and the metrics its alerts
+ * read.
  *
  * <p>Needs {@code kubectl} on the PATH (Debian: {@code apt-get install kubernetes-client}); {@code
  * -Dkubectl=/path/to/kubectl} picks another binary.
@@ -436,6 +444,60 @@ class KubernetesManifestsIT {
             .isGreaterThan(pause * 1000 + deadlineMs);
       }
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"k8s/overlays/dev", "k8s/overlays/prod"})
+  @DisplayName("the alerts are rendered, and read only metrics Locus exports, the dead letters from the dead-letter queue's gauge")
+  void alertsReadExportedMetrics(String overlay) {
+    Manifests m = manifests(overlay);
+    Map<String, Object> rule = m.one("PrometheusRule", "locus");
+    assertThat(str(rule, "apiVersion")).isEqualTo("monitoring.coreos.com/v1");
+    Map<String, Map<String, Object>> alerts = new LinkedHashMap<>();
+    for (Map<String, Object> group : maps(get(rule, "spec", "groups"))) {
+      for (Map<String, Object> alert : maps(group.get("rules"))) {
+        alerts.put(str(alert, "alert"), alert);
+      }
+    }
+    assertThat(alerts).containsKeys("LocusDeadLetters", "LocusPublishFailures", "LocusWriteLag");
+    Set<String> exported = exportedSeries();
+    Pattern metric = Pattern.compile("\\blocus_[a-z_]+");
+    alerts.forEach(
+        (name, alert) -> {
+          assertThat(get(alert, "labels", "severity")).as("%s severity", name).isEqualTo("warning");
+          Matcher used = metric.matcher(str(alert, "expr"));
+          assertThat(used.find()).as("%s reads a metric of Locus's", name).isTrue();
+          do {
+            assertThat(exported).as("%s reads %s, which Locus exports (ops.Metrics)", name, used.group()).contains(used.group());
+          } while (used.find());
+        });
+
+    Map<String, Object> dead = alerts.get("LocusDeadLetters");
+    assertThat(dead.get("for")).isEqualTo("5m");
+    for (Map<String, Object> deployment : m.all("Deployment")) {
+      QueueTopology topology = new QueueTopology(RabbitSettings.from(m.effectiveConfig(containers(deployment).get(0)).getJsonObject("rabbitmq")));
+      assertThat(str(dead, "expr"))
+          .as("LocusDeadLetters reads the depth of %s's dead-letter queue", name(deployment))
+          .contains("locus_queue_messages{queue=\"" + topology.deadLetterQueue() + "\"}")
+          .endsWith("> 0");
+    }
+  }
+
+  /**
+   * The series names Locus's meters take in the Prometheus exposition, made as the code that
+   * records them makes them (a counter, a gauge per queue, a timer with a histogram).
+   */
+  private static Set<String> exportedSeries() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    for (String counter : List.of(Metrics.PUBLISHED, Metrics.PUBLISH_FAILED, Metrics.APPLIED, Metrics.DEAD_LETTERED)) {
+      registry.counter(counter).increment();
+    }
+    Gauge.builder(Metrics.QUEUE_MESSAGES, () -> 1).tag("queue", "q").register(registry);
+    Timer.builder(Metrics.WRITE_LAG).publishPercentileHistogram().register(registry).record(Duration.ofMillis(5));
+    Set<String> names = new TreeSet<>();
+    registry.scrape().lines().filter(line -> !line.startsWith("#") && !line.isBlank()).forEach(line -> names.add(line.split("[{ ]", 2)[0]));
+    registry.close();
+    return names;
   }
 
   // ---------------------------------------------------------------------------------------------
