@@ -60,17 +60,13 @@ public final class Areas {
     if ("Polygon".equals(type)) {
       result = polygonOf(parts, vertices);
     } else if ("MultiPolygon".equals(type)) {
-      result = null;
+      // Every part is read (and the vertices counted) before any geometry work; then one union of
+      // all, which costs about what the parts hold, not the parts times the union so far.
+      List<S2Polygon> polygons = new ArrayList<>(parts.size());
       for (int i = 0; i < parts.size(); i++) {
-        S2Polygon part = polygonOf(array(parts.getValue(i), "a polygon"), vertices);
-        if (result == null) {
-          result = part;
-        } else {
-          S2Polygon union = new S2Polygon();
-          union.initToUnion(result, part);
-          result = union;
-        }
+        polygons.add(polygonOf(array(parts.getValue(i), "a polygon"), vertices));
       }
+      result = polygons.size() == 1 ? polygons.get(0) : S2Polygon.union(polygons);
     } else {
       throw Failure.badRequest("the body must be a GeoJSON Polygon or MultiPolygon");
     }
