@@ -95,6 +95,9 @@ public final class Cassandra {
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(2))
                 .withBoolean(DefaultDriverOption.REQUEST_WARN_IF_SET_KEYSPACE, false)
                 .withString(DefaultDriverOption.SESSION_NAME, "locus")
+                // A majority of the replicas for every read and write: with replication factor 3
+                // an acknowledged write is on two replicas' commit logs (with 1, as in development, it is that one).
+                .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "LOCAL_QUORUM")
                 .withString(DefaultDriverOption.METRICS_FACTORY_CLASS, "MicrometerMetricsFactory")
                 .withStringList(DefaultDriverOption.METRICS_SESSION_ENABLED, List.of("cql-requests", "cql-client-timeouts"))
                 // Writers keep hundreds of statements in flight: give them room on the wire.
