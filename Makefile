@@ -9,7 +9,7 @@ SERVICES := scripts/services.sh
 # Packages install as root, or through sudo otherwise.
 SUDO = $$( [ "$$(id -u)" = 0 ] || echo sudo )
 
-.PHONY: help up down status build package geodata run test unit cluster cluster-down chaos loadtest bench bench-data bench-nearby bench-codec bench-places bench-signature bench-serving bench-fences bench-nonces bench-nodes jmh kubectl chromium map-screenshot clean
+.PHONY: help up down status build package geodata run test unit cluster cluster-down chaos chaos-soak loadtest bench bench-data bench-nearby bench-codec bench-places bench-signature bench-serving bench-fences bench-nonces bench-nodes jmh kubectl chromium map-screenshot clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ cluster-down: ## stop the nodes `make cluster` started
 
 chaos: up geodata ## the failure tests alone: 3 nodes under write load lose a node, RabbitMQ, Cassandra
 	@$(MVN) verify -Dtest=NoUnitTests -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ChaosIT
+
+chaos-soak: up geodata ## ChaosIT N times in a row (make chaos-soak N=10; N defaults to 3), one table of acknowledged, lost and stale writes per fault per run: target/chaos-soak/
+	@scripts/chaos-soak.sh $(or $(N),10)
 
 unit: ## unit tests only (no services, no kubectl, no root needed)
 	@$(MVN) test

@@ -41,10 +41,11 @@ start_node() { # start_node I N
   fi
   cd "$ROOT"
   # The java process itself is the background job, so $! is the pid to signal.
+  printf '[cluster] %s node %s starting\n' "$(date -Is)" "$i" >>"$DIR/node-$i.log"
   # shellcheck disable=SC2086
   LOCUS_CLUSTER_ENABLED=true LOCUS_HTTP_PORT=$port \
     LOCUS_CLUSTER_HAZELCAST_PORT=$((HAZELCAST_BASE + i)) LOCUS_CLUSTER_MEMBERS="$(members "$n")" \
-    nohup "$JAVA_BIN" $JAVA_OPTS -jar "$JAR" >"$DIR/node-$i.log" 2>&1 </dev/null &
+    nohup "$JAVA_BIN" $JAVA_OPTS -jar "$JAR" >>"$DIR/node-$i.log" 2>&1 </dev/null &
   echo $! >"$DIR/node-$i.pid"
   log "node $i starting: http://127.0.0.1:$port (log $DIR/node-$i.log)"
 }

@@ -114,7 +114,7 @@ record DeadLetter(
     }
     if (death != null && death.queue() != null) {
       for (int n = 0; n < topology.shards(); n++) {
-        if (topology.shardQueue(n).equals(death.queue())) {
+        if (topology.shardQueue(n).equals(death.queue()) || topology.legacyShardQueue(n).equals(death.queue())) {
           return n;
         }
       }

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @DisplayName("Dead letters are read defensively, printed one a line and filtered for re-driving")
 class DeadLetterTest {
   private static final RabbitSettings RABBIT =
-      new RabbitSettings("127.0.0.1", 5672, "guest", "guest", "/", "locus.test", 8, 64, 5, 1500, 1000, 3600, 1024);
+      new RabbitSettings("127.0.0.1", 5672, "guest", "guest", "/", "locus.test", 8, 64, 1500, 1000, 3600, 1024);
   private static final QueueTopology TOPOLOGY = new QueueTopology(RABBIT);
   private static final long NOW = 1_800_000_000_000L;
 
@@ -59,7 +59,7 @@ class DeadLetterTest {
   @DisplayName("a broker's dead letter: x-death's latest reason, count, queue and time; its shard from the queue's name")
   void readsTheBrokersDeadLetter() {
     Map<String, Object> death = new HashMap<>();
-    death.put("queue", LongStringHelper.asLongString(TOPOLOGY.shardQueue(5)));
+    death.put("queue", LongStringHelper.asLongString(TOPOLOGY.legacyShardQueue(5)));
     death.put("reason", LongStringHelper.asLongString("delivery_limit"));
     death.put("count", 2L);
     death.put("time", new Date(NOW - 90_000));
@@ -67,7 +67,7 @@ class DeadLetterTest {
     Map<String, Object> headers = new HashMap<>();
     headers.put(DeadLetter.X_DEATH, List.of(death, older));
     DeadLetter letter = DeadLetter.read(headers, null, body("{\"op\":\"purge-layer\",\"layer\":\"parks\",\"ts\":1}"));
-    assertThat(letter.reason()).isEqualTo("broker: delivery_limit (count 2, queue " + TOPOLOGY.shardQueue(5) + ")");
+    assertThat(letter.reason()).isEqualTo("broker: delivery_limit (count 2, queue " + TOPOLOGY.legacyShardQueue(5) + ")");
     assertThat(letter.reasonKind()).isEqualTo("broker: delivery_limit");
     assertThat(letter.ageSeconds(NOW)).isEqualTo(90);
     assertThat(letter.fromShard(TOPOLOGY)).isEqualTo(5);

@@ -36,6 +36,14 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.locus.ingest.QueueTopology;
+import io.locus.ingest.RabbitSettings;
+import io.locus.support.Broker;
+import io.locus.support.TestNode;
+import io.vertx.core.Vertx;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQMessage;
+import java.util.HashMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -311,23 +319,59 @@ class ChaosIT {
     double caughtUpSeconds = (System.nanoTime() - stopped) / 1e9;
     int lost = (int) ids.stream().filter(id -> !seen.containsKey(id)).count();
     int stale = (int) ids.stream().filter(id -> seen.containsKey(id) && behind(id, seen, acked, load.unconfirmed)).count();
-    SUMMARY.add(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %.1f s | %.1f s |",
-        fault, ids.size(), lost, stale, load.errors.get(), load.unexpected.size(), load.errorWindowSeconds(), caughtUpSeconds));
+    String row = String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %.1f s | %.1f s |",
+        fault, ids.size(), lost, stale, load.errors.get(), load.unexpected.size(), load.errorWindowSeconds(), caughtUpSeconds);
+    SUMMARY.add(row);
+    keep(fault, row);
     if (lost + stale > 0) {
-      explain(ids.stream().filter(id -> behind(id, seen, acked, load.unconfirmed)).limit(10).toList(), acked, load.unconfirmed);
+      explain(ids.stream().filter(id -> behind(id, seen, acked, load.unconfirmed)).toList(), acked, load.unconfirmed);
     }
     assertThat(lost).as(fault + ": acknowledged writes lost").isZero();
     assertThat(stale).as(fault + ": records not at their newest position").isZero();
     assertThat(load.unexpected).as(fault + ": answers other than 202, 5xx or connection errors").isEmpty();
   }
 
-  /** Prints, for records not at their acknowledged position, what each node answers for them and for its serving tier. */
+  /**
+   * Keeps what a fault's run leaves behind: its summary row appended to {@code
+   * target/chaos/summary.md} ({@code make chaos-soak} collects them) and each node's log, as it
+   * stands, under {@code target/chaos/<fault>/}.
+   */
+  private static void keep(String fault, String row) {
+    try {
+      Path dir = Path.of("target", "chaos", fault.replaceAll("[^A-Za-z0-9]+", "-"));
+      Files.createDirectories(dir);
+      Files.writeString(Path.of("target", "chaos", "summary.md"), row + System.lineSeparator(), StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      try (var logs = Files.list(Path.of(".run", "cluster"))) {
+        for (Path log : logs.filter(path -> path.toString().endsWith(".log")).toList()) {
+          Files.copy(log, dir.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      System.out.println("[chaos] could not keep the run's logs: " + e);
+    }
+  }
+
+  /**
+   * Prints, for records not at their acknowledged position, where each one is: what each node
+   * answers for it (its record, from memory or Cassandra, and its history, from Cassandra), how
+   * many messages its shard queue holds, and its dead letter if there is one (with why).
+   */
   private static void explain(List<String> wrong, Map<String, String> acked, Map<String, Set<String>> unconfirmed) {
     for (int node = 0; node < NODES; node++) {
       JsonObject ready = get(node, "/health/ready");
       System.out.println("[chaos] node " + node + " ready: " + (ready == null ? "no answer" : ready.encode()));
     }
+    Map<String, String> deadLetters = deadLettersById();
+    System.out.println("[chaos] " + deadLetters.size() + " dead letters; queues: "
+        + Broker.rabbitmqctl("list_queues", "name", "messages", "messages_unacknowledged", "--quiet").lines()
+            .filter(line -> line.startsWith(ENV.get("LOCUS_RABBITMQ_NAME_PREFIX") + ".")).toList());
+    QueueTopology topology = new QueueTopology(RabbitSettings.from(TestNode.config(ENV).getJsonObject("rabbitmq")));
     for (String id : wrong) {
+      System.out.println("[chaos] " + id + " shard queue " + topology.shardQueue(topology.shardOf(LAYER, id))
+          + "; dead letter: " + deadLetters.getOrDefault(id, "none"));
+    }
+    for (String id : wrong.stream().limit(20).toList()) {
       StringBuilder line = new StringBuilder("[chaos] " + id + " acked " + acked.get(id) + " unconfirmed " + unconfirmed.get(id));
       for (int node = 0; node < NODES; node++) {
         JsonObject record = get(node, "/0.1/records/" + LAYER + "/" + id + ".json");
@@ -338,6 +382,39 @@ class ChaosIT {
       }
       System.out.println(line);
     }
+  }
+
+  /**
+   * The dead letters of the chaos cluster's queue by record id, each with its headers (the
+   * writer's reason, or the broker's x-death); read without acknowledging, so all stay.
+   */
+  private static Map<String, String> deadLettersById() {
+    Map<String, String> byId = new HashMap<>();
+    QueueTopology topology = new QueueTopology(RabbitSettings.from(TestNode.config(ENV).getJsonObject("rabbitmq")));
+    Vertx vertx = Vertx.vertx();
+    try {
+      RabbitMQClient client = RabbitMQClient.create(vertx, RabbitSettings.from(TestNode.config(ENV).getJsonObject("rabbitmq")).clientOptions());
+      client.start().await();
+      try {
+        RabbitMQMessage message;
+        while ((message = client.basicGet(topology.deadLetterQueue(), false).await()) != null) {
+          String id;
+          try {
+            id = new JsonObject(message.body()).getString("id");
+          } catch (RuntimeException notJson) {
+            id = "(not JSON)";
+          }
+          byId.put(id, String.valueOf(message.properties().getHeaders()));
+        }
+      } finally {
+        client.stop().await(); // the unacknowledged dead letters go back to their queue
+      }
+    } catch (RuntimeException e) {
+      byId.put("(unreadable)", e.toString());
+    } finally {
+      vertx.close().await();
+    }
+    return byId;
   }
 
   /**
