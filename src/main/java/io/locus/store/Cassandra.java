@@ -1,6 +1,9 @@
 package io.locus.store;
 
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.connection.BusyConnectionException;
+import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
+import com.datastax.oss.driver.api.core.connection.HeartbeatException;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
@@ -116,6 +119,9 @@ public final class Cassandra {
         || cause instanceof NoNodeAvailableException
         || cause instanceof DriverTimeoutException
         || cause instanceof QueryExecutionException
+        || cause instanceof ClosedConnectionException
+        || cause instanceof HeartbeatException
+        || cause instanceof BusyConnectionException
         || cause instanceof IllegalStateException && String.valueOf(cause.getMessage()).contains("closed");
   }
 

@@ -51,13 +51,21 @@ public final class LayerStore {
   }
 
   /**
-   * Whether the layer exists, read at SERIAL: layers are written by lightweight transactions, and
-   * a plain read may ask a replica that has not learnt the latest one yet.
+   * Whether the layer exists. Found by a plain read, it does; not found, the answer is read again
+   * at SERIAL before it is believed: layers are written by lightweight transactions, and a plain
+   * read may ask a replica that has not learnt the latest one yet. (A SERIAL read is a Paxos
+   * round: for every write it would contend on the layer's one row.)
    */
   public Future<Boolean> exists(String name) {
     return client
-        .execute(statements.select().bind(name).setSerialConsistencyLevel(DefaultConsistencyLevel.SERIAL).setConsistencyLevel(DefaultConsistencyLevel.SERIAL))
-        .map(rows -> rows.one() != null);
+        .execute(statements.select().bind(name))
+        .compose(
+            rows ->
+                rows.one() != null
+                    ? Future.succeededFuture(true)
+                    : client
+                        .execute(statements.select().bind(name).setConsistencyLevel(DefaultConsistencyLevel.SERIAL))
+                        .map(serial -> serial.one() != null));
   }
 
   /**

@@ -6,6 +6,7 @@ import com.rabbitmq.client.AMQP;
 import io.locus.support.Broker;
 import io.locus.support.Eventually;
 import io.locus.support.TestNode;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -197,5 +199,44 @@ class BrokerContractIT {
     assertThat(Eventually.await(Duration.ofSeconds(10), () -> Broker.unacknowledged(topology.shardQueue(0)), n -> n == PREFETCH))
         .isEqualTo(PREFETCH);
     assertThat(held).as("deliveries handed over: a prefetch before and one after the rebuild").hasSizeLessThanOrEqualTo(PREFETCH * 2);
+  }
+
+  @Test
+  @DisplayName("a publisher whose event loop was blocked for 15 s, thousands of confirms arriving meanwhile, has its confirms again within seconds")
+  void publisherAfterABlockedLoop() {
+    Context context = vertx.getOrCreateContext();
+    Promise<ConfirmedPublisher> started = Promise.promise();
+    context.runOnContext(v -> {
+      ConfirmedPublisher publisher = new ConfirmedPublisher(vertx, settings, "blocked publisher", topology::declare);
+      publisher.start().map(publisher).onComplete(started);
+    });
+    ConfirmedPublisher publisher = started.future().await();
+    AMQP.BasicProperties persistent = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+    context.runOnContext(v -> {
+      for (int i = 0; i < 3_000; i++) {
+        publisher.publish(topology.exchange(), QueueTopology.routingKey(0), persistent, Buffer.buffer("{}"));
+      }
+      LockSupport.parkNanos(Duration.ofSeconds(15).toNanos()); // the fault: the loop blocked while the confirms arrive
+    });
+    try {
+      String confirmed =
+          Eventually.await(
+              Duration.ofSeconds(20),
+              () -> {
+                Promise<String> answer = Promise.promise();
+                context.runOnContext(
+                    v -> publisher.publish(topology.exchange(), QueueTopology.routingKey(0), persistent, Buffer.buffer("{}"))
+                        .map("confirmed")
+                        .otherwise(Throwable::getMessage)
+                        .onComplete(answer));
+                return answer.future().await();
+              },
+              "confirmed"::equals);
+      assertThat(confirmed).isEqualTo("confirmed");
+    } finally {
+      Promise<Void> closed = Promise.promise();
+      context.runOnContext(v -> publisher.close().onComplete(closed));
+      closed.future().await();
+    }
   }
 }

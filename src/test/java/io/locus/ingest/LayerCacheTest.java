@@ -3,6 +3,7 @@ package io.locus.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -102,5 +103,29 @@ class LayerCacheTest {
     assertThat(exists("a")).isTrue();
     assertThat(exists("b")).isTrue();
     assertThat(lookups).containsExactly("a", "b", "a");
+  }
+
+  @Test
+  @DisplayName("operations that ask while a lookup is under way share it: one read of the store, not one each")
+  void concurrentAsksShareOneLookup() {
+    List<Promise<Boolean>> pending = new ArrayList<>();
+    LayerCache slow =
+        new LayerCache(
+            layer -> {
+              lookups.add(layer);
+              Promise<Boolean> answer = Promise.promise();
+              pending.add(answer);
+              return answer.future();
+            },
+            now::get);
+    Future<Boolean> first = slow.exists("c");
+    Future<Boolean> second = slow.exists("c");
+    assertThat(lookups).containsExactly("c");
+    pending.get(0).complete(true);
+    assertThat(first.result()).isTrue();
+    assertThat(second.result()).isTrue();
+    now.addAndGet(LayerCache.FRESH_MS);
+    slow.exists("c");
+    assertThat(lookups).as("a finished lookup is not shared later").containsExactly("c", "c");
   }
 }

@@ -40,15 +40,21 @@ public final class Broker {
    * namePart}; the number closed.
    */
   public static int closeConnections(String namePart) {
-    int closed = 0;
+    List<String> pids = connections(namePart);
+    pids.forEach(pid -> rabbitmqctl("close_connection", pid, "closed by a test"));
+    return pids.size();
+  }
+
+  /** The broker's ids of the open connections whose client-given name contains {@code namePart}. */
+  public static List<String> connections(String namePart) {
+    List<String> pids = new ArrayList<>();
     for (String line : rabbitmqctl("list_connections", "pid", "client_properties", "--quiet").split("\n")) {
       int space = line.indexOf('\t') > 0 ? line.indexOf('\t') : line.indexOf(' ');
       if (space > 0 && line.contains("connection_name") && line.contains(namePart)) {
-        rabbitmqctl("close_connection", line.substring(0, space).trim(), "closed by a test");
-        closed++;
+        pids.add(line.substring(0, space).trim());
       }
     }
-    return closed;
+    return pids;
   }
 
   /** The broker's consumers of queues whose name starts with {@code queuePrefix}: "queue prefetch active" each. */
