@@ -13,7 +13,7 @@ OUT=bench/results/nearby-$(date -u +%Y-%m-%d).md
 MVN="mvn -B -q --no-transfer-progress"
 RABBITMQCTL="/usr/lib/rabbitmq/bin/rabbitmqctl -n locus@localhost"
 
-backlog() { $RABBITMQCTL list_queues name messages 2>/dev/null | awk '/\.shard\./ {s+=$2} END {print s+0}'; }
+backlog() { $RABBITMQCTL list_queues name messages 2>/dev/null | awk '/\.(writes|shard)\.[0-9]/ && !/hooks/ {s+=$2} END {print s+0}'; }
 drain() { while [ "$(backlog)" != "0" ]; do sleep 2; done; }
 
 gatling() { # gatling <simulation> <-Dkey=value…>: prints "p50 p99 throughput errors"

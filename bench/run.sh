@@ -64,7 +64,7 @@ await_http() { # await_http URL: polls until it answers, 120 s at most
   done
 }
 
-backlog() { $RABBITMQCTL list_queues name messages 2>/dev/null | awk '/^locus\.bench\.shard/ {s+=$2} END {print s+0}'; }
+backlog() { $RABBITMQCTL list_queues name messages 2>/dev/null | awk '/^locus\.bench\.(writes|shard)\.[0-9]/ {s+=$2} END {print s+0}'; }
 drain() { # waits until the writers have emptied the bench node's queues, 10 min at most
   local deadline=$(( $(date +%s) + 600 ))
   while [[ "$(backlog)" != "0" ]]; do

@@ -124,7 +124,7 @@ class OpsIT {
       // A copy of every operation routed to any shard lands in this queue too.
       String copies = channel.queueDeclare().getQueue();
       for (int shard = 0; shard < 4; shard++) {
-        channel.queueBind(copies, TestNode.PREFIX, String.valueOf(shard));
+        channel.queueBind(copies, TestNode.PREFIX + ".writes", String.valueOf(shard));
       }
       String id = "it-" + System.nanoTime();
       Response put =
