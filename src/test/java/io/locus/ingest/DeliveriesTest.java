@@ -69,11 +69,9 @@ class DeliveriesTest {
     }
   }
 
-  @Test
-  @DisplayName("a delivery of a connection since found broken has lapsed; one of the current connection has not")
-  void lapseWithTheirConnection() {
-    Epochs epochs = new Epochs();
-    Deliveries deliveries = new Deliveries(new Deliveries.Epochs() {
+  /** Connections numbered by {@code epochs}, the current one with a client (never used here). */
+  private static Deliveries.Epochs current(Epochs epochs) {
+    return new Deliveries.Epochs() {
       @Override
       public long epoch() {
         return epochs.epoch;
@@ -83,7 +81,14 @@ class DeliveriesTest {
       public RabbitMQClient clientAt(long at) {
         return at == epochs.epoch ? UNUSED : null;
       }
-    });
+    };
+  }
+
+  @Test
+  @DisplayName("a delivery of a connection since found broken has lapsed; one of the current connection has not")
+  void lapseWithTheirConnection() {
+    Epochs epochs = new Epochs();
+    Deliveries deliveries = new Deliveries(current(epochs));
     Deliveries.Delivery before = deliveries.received(new Message(5));
     assertThat(deliveries.lapsed(before)).isFalse();
 
@@ -99,17 +104,7 @@ class DeliveriesTest {
   @DisplayName("a subscription passes over what its buffer hands over after its connection lapsed")
   void subscriptionsOfALapsedConnectionDeliverNothing() {
     Epochs epochs = new Epochs();
-    Deliveries deliveries = new Deliveries(new Deliveries.Epochs() {
-      @Override
-      public long epoch() {
-        return epochs.epoch;
-      }
-
-      @Override
-      public RabbitMQClient clientAt(long at) {
-        return at == epochs.epoch ? UNUSED : null;
-      }
-    });
+    Deliveries deliveries = new Deliveries(current(epochs));
     List<Long> handled = new ArrayList<>();
     Handler<RabbitMQMessage> old = deliveries.subscribed(1, m -> handled.add(m.envelope().getDeliveryTag()));
     old.handle(new Message(1));

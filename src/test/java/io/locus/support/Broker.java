@@ -71,7 +71,16 @@ public final class Broker {
 
   /** Messages of {@code queue} handed to a consumer and not yet acknowledged, or -1 if there is no such queue. */
   public static int unacknowledged(String queue) {
-    for (String line : rabbitmqctl("list_queues", "name", "messages_unacknowledged", "--quiet").split("\n")) {
+    return count(queue, "messages_unacknowledged");
+  }
+
+  /** Messages in {@code queue}, ready or held, or -1 if there is no such queue. */
+  public static int messages(String queue) {
+    return count(queue, "messages");
+  }
+
+  private static int count(String queue, String item) {
+    for (String line : rabbitmqctl("list_queues", "name", item, "--quiet").split("\n")) {
       String[] fields = line.trim().split("\\s+");
       if (fields.length >= 2 && fields[0].equals(queue)) {
         return Integer.parseInt(fields[1]);
