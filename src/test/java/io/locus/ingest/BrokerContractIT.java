@@ -219,9 +219,10 @@ class BrokerContractIT {
       LockSupport.parkNanos(Duration.ofSeconds(15).toNanos()); // the fault: the loop blocked while the confirms arrive
     });
     try {
+      // 15 s of the block, then seconds to confirm again (the probes queue behind the block)
       String confirmed =
           Eventually.await(
-              Duration.ofSeconds(20),
+              Duration.ofSeconds(40),
               () -> {
                 Promise<String> answer = Promise.promise();
                 context.runOnContext(
