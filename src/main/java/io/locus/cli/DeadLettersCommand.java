@@ -243,12 +243,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
     RabbitSettings settings = defaults.rabbitmq();
     QueueTopology topology = new QueueTopology(settings);
     String broker = "RabbitMQ at " + settings.host() + ":" + settings.port() + " (virtual host " + settings.virtualHost() + ")";
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(settings.host());
-    factory.setPort(settings.port());
-    factory.setUsername(settings.user());
-    factory.setPassword(settings.password());
-    factory.setVirtualHost(settings.virtualHost());
+    ConnectionFactory factory = settings.connectionFactory();
     factory.setConnectionTimeout(5_000);
     factory.setHandshakeTimeout(5_000);
     factory.setAutomaticRecoveryEnabled(false);

@@ -2,6 +2,7 @@ package io.locus.ingest;
 
 import static io.locus.common.ConfigKeys.*;
 
+import com.rabbitmq.client.ConnectionFactory;
 import io.locus.common.ConfigReader;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQOptions;
@@ -36,6 +37,20 @@ public record RabbitSettings(
         reader.integer(RABBITMQ_RECONNECT_INTERVAL_MS, 50, 60_000),
         reader.integer(RABBITMQ_CHANGE_RETENTION_SECONDS, 1, 30 * 24 * 3600),
         reader.integer(RABBITMQ_CHANGE_RETENTION_MEGABYTES, 1, 1024 * 1024));
+  }
+
+  /**
+   * A plain AMQP connection factory for this broker (host, port, credentials, virtual host), for
+   * tools that talk to RabbitMQ outside Vert.x, such as the command line.
+   */
+  public ConnectionFactory connectionFactory() {
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setHost(host);
+    factory.setPort(port);
+    factory.setUsername(user);
+    factory.setPassword(password);
+    factory.setVirtualHost(virtualHost);
+    return factory;
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
 import io.locus.ingest.QueueTopology;
 import io.locus.ingest.RabbitSettings;
@@ -66,13 +65,7 @@ class DeadLettersCommandIT {
     topology = new QueueTopology(settings);
     RabbitMQClient client = RabbitMQClient.create(VERTX.get(), settings.clientOptions());
     client.start().compose(v -> topology.declare(client)).eventually(client::stop).await();
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost(settings.host());
-    factory.setPort(settings.port());
-    factory.setUsername(settings.user());
-    factory.setPassword(settings.password());
-    factory.setVirtualHost(settings.virtualHost());
-    connection = factory.newConnection("DeadLettersCommandIT");
+    connection = settings.connectionFactory().newConnection("DeadLettersCommandIT");
     channel = connection.createChannel();
     channel.confirmSelect();
   }
