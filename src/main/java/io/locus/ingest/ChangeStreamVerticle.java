@@ -2,6 +2,7 @@ package io.locus.ingest;
 
 import io.locus.common.Addresses;
 import io.locus.feed.ChangeEvent;
+import io.locus.feed.RecentChanges;
 import io.locus.feed.ReplayRequest;
 import io.locus.feed.StreamedChange;
 import io.vertx.core.Future;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Closing the connection, not cancelling the consumer, ends a replay: a stream consumer cancelled
  * while the stream is busy may still be sent a delivery after the broker confirmed the cancel,
  * which the RabbitMQ client takes for a protocol error that closes the whole connection (the
- * live tail's with it). Offsets are the broker's, so a client may resume on any node.
+ * live tail's with it). Offsets are the broker's, so a client may resume on any node. The feed is
+ * at-least-once (a change whose confirm came late is published again): a repeat of one of the
+ * last changes passed on is passed over ({@link RecentChanges}), live and in each replay.
  *
  * <p>When the connection to the broker is lost, changes may be missed, so every subscriber is
  * told ({@link Addresses#CHANGES_INTERRUPTED}) and closes its stream; clients resume from their
@@ -46,6 +49,7 @@ public final class ChangeStreamVerticle extends VerticleBase {
   private final QueueTopology topology;
   /** Replays under way, by the address they deliver to. */
   private final Map<String, Replay> replays = new HashMap<>();
+  private final RecentChanges recentLive = new RecentChanges(RecentChanges.DEFAULT_KEPT);
   private RabbitMQClient client;
   private boolean connecting;
   private boolean stopping;
@@ -113,6 +117,9 @@ public final class ChangeStreamVerticle extends VerticleBase {
       return;
     }
     lastOffset = offset;
+    if (!recentLive.firstTime(message.body())) {
+      return;
+    }
     ChangeEvent change = change(message);
     if (change != null && change.kind() != ChangeEvent.Kind.PURGE) {
       vertx.eventBus().publish(Addresses.changesOf(change.layer()), new StreamedChange(offset, change), LOCAL);
@@ -176,6 +183,7 @@ public final class ChangeStreamVerticle extends VerticleBase {
   private final class Replay {
     private final ReplayRequest asked;
     private final long until;
+    private final RecentChanges recent = new RecentChanges(RecentChanges.DEFAULT_KEPT);
     private RabbitMQClient connection;
     private boolean done;
 
@@ -190,7 +198,7 @@ public final class ChangeStreamVerticle extends VerticleBase {
       if (done || offset < asked.from()) {
         return;
       }
-      ChangeEvent change = change(message);
+      ChangeEvent change = recent.firstTime(message.body()) ? change(message) : null;
       if (change != null && change.kind() != ChangeEvent.Kind.PURGE && change.layer().equals(asked.layer())) {
         vertx.eventBus().send(asked.deliverTo(), new StreamedChange(offset, change), LOCAL);
       }

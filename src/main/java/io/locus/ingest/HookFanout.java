@@ -18,9 +18,11 @@ import io.vertx.rabbitmq.RabbitMQMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -122,9 +124,12 @@ final class HookFanout {
       return;
     }
     BooleanSupplier giveUp = () -> stopping.getAsBoolean() || deliveries.lapsed(delivery);
+    Set<String> fencesDone = new HashSet<>();
     shards
         .get(shard)
-        .submit(change.layer() + '\u0000' + change.id(), () -> RetryPolicy.WRITES.retrying(vertx, () -> fanOut(change), giveUp))
+        .submit(
+            change.layer() + '\u0000' + change.id(),
+            () -> RetryPolicy.WRITES.retrying(vertx, () -> fanOut(change, fencesDone), giveUp))
         .onSuccess(v -> deliveries.ack(delivery))
         .onFailure(
             cause -> {
@@ -137,7 +142,12 @@ final class HookFanout {
             });
   }
 
-  private Future<Void> fanOut(ChangeEvent change) {
+  /**
+   * Sends what {@code change} makes: its webhooks, and its fence events with theirs. A retry
+   * passes over the fence events {@code fencesDone} names, whose publishes and deliveries were
+   * all confirmed by an earlier try, so that subscribers are not sent them twice.
+   */
+  private Future<Void> fanOut(ChangeEvent change, Set<String> fencesDone) {
     return layer(change.layer())
         .compose(
             layer -> {
@@ -152,13 +162,18 @@ final class HookFanout {
                         List<Future<Void>> sent = new ArrayList<>();
                         sent.add(deliver(change, layerUrls, owner));
                         for (FenceIndex.Hit hit : index.evaluate(position(change.previous()), position(change))) {
+                          String done = hit.kind() + "\u0000" + hit.fence().id();
+                          if (fencesDone.contains(done)) {
+                            continue;
+                          }
                           ChangeEvent fenced = ChangeEvent.fenced(ChangeEvent.Kind.valueOf(hit.kind().name()), hit.fence().id(), change);
                           JsonArray urls = hit.fence().callbackUrls().copy();
                           layerUrls.stream().filter(url -> !urls.contains(url)).forEach(urls::add);
                           sent.add(
                               publisher
                                   .publish(topology.changesExchange(), QueueTopology.routingKey(change.shard()), PROPERTIES, fenced.toBuffer())
-                                  .compose(v -> deliver(fenced, urls, owner)));
+                                  .compose(v -> deliver(fenced, urls, owner))
+                                  .onSuccess(v -> fencesDone.add(done)));
                         }
                         return Future.all(sent).mapEmpty();
                       });

@@ -2,6 +2,8 @@ package io.locus.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.locus.ingest.QueueTopology;
+import io.locus.ingest.RabbitSettings;
 import io.locus.support.EventStream;
 import io.locus.support.EventStream.Event;
 import io.locus.support.Eventually;
@@ -153,6 +155,30 @@ class ChangeStreamIT {
       Event live = resumed.next(1).get(0);
       assertThat(live.data().getString("id")).isEqualTo("live-after-resume");
       assertThat(resumed.next(Duration.ofSeconds(1))).as("nothing repeated").isNull();
+    }
+  }
+
+  @Test
+  @DisplayName("a change the feed carries twice (published again after a late confirm) reaches a subscriber once")
+  void repeatsPassedOver() throws Exception {
+    String layer = NODE.http().newLayer("it.changes.");
+    RabbitSettings settings = RabbitSettings.from(NODE.node().config.getJsonObject("rabbitmq"));
+    QueueTopology topology = new QueueTopology(settings);
+    String body =
+        "{\"v\":1,\"kind\":\"upsert\",\"layer\":\"" + layer + "\",\"id\":\"twice\",\"ts\":" + System.currentTimeMillis()
+            + ",\"shard\":0,\"state\":{\"lat\":1.0,\"lon\":2.0,\"coordinates\":[2.0,1.0],\"created\":1,\"properties\":{}}}";
+    try (EventStream stream = stream(changes(layer), Map.of()).opened();
+        com.rabbitmq.client.Connection connection = settings.connectionFactory().newConnection("ChangeStreamIT")) {
+      com.rabbitmq.client.Channel channel = connection.createChannel();
+      channel.confirmSelect();
+      for (int copy = 0; copy < 2; copy++) {
+        channel.basicPublish(topology.changesExchange(), QueueTopology.routingKey(0), null, body.getBytes(StandardCharsets.UTF_8));
+      }
+      channel.waitForConfirmsOrDie(10_000);
+      put(layer, "after", 3, 4);
+      // Both copies are on the stream before the change of "after": the first two events tell.
+      List<Event> events = stream.next(2);
+      assertThat(events.stream().map(event -> event.data().getString("id")).toList()).containsExactly("twice", "after");
     }
   }
 

@@ -9,12 +9,16 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 
 /**
  * How much CPU each event-loop thread used lately, sampled every {@link #SAMPLE_MS} ms, so a
  * blocked-thread report can tell a loop our code held (busy on the CPU, or parked in a blocking
  * call) from one the machine starved (runnable, but given almost no CPU). Threads of the same
  * name in several Vert.x instances of one JVM count as one name; the busiest one speaks for it.
+ * A test node's watch samples its own node's loops only: the test's HTTP clients run Vert.x
+ * instances of their own, whose loops bear the same names and may be busy reading a large answer
+ * while the node's loop that was reported was waiting for a core.
  */
 final class LoopCpu implements AutoCloseable {
   static final long SAMPLE_MS = 20;
@@ -28,9 +32,12 @@ final class LoopCpu implements AutoCloseable {
   private final Map<Long, Deque<Sample>> samples = new ConcurrentHashMap<>();
   private final Map<Long, String> names = new ConcurrentHashMap<>();
   private final Thread sampler;
+  private final LongPredicate sampled;
   private volatile boolean running = true;
 
-  LoopCpu() {
+  /** Samples the event loops whose thread ids pass {@code sampled}. */
+  LoopCpu(LongPredicate sampled) {
+    this.sampled = sampled;
     sampler = new Thread(this::run, "loop-cpu-sampler");
     sampler.setDaemon(true);
     sampler.start();
@@ -40,7 +47,7 @@ final class LoopCpu implements AutoCloseable {
     while (running) {
       long now = System.nanoTime();
       for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-        if (info != null && info.getThreadName().startsWith("vert.x-eventloop-thread-")) {
+        if (info != null && info.getThreadName().startsWith("vert.x-eventloop-thread-") && sampled.test(info.getThreadId())) {
           long cpu = threads.getThreadCpuTime(info.getThreadId());
           if (cpu >= 0) {
             names.put(info.getThreadId(), info.getThreadName());

@@ -11,6 +11,11 @@ import io.locus.NodeSettings;
 import io.locus.ops.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -77,9 +82,18 @@ public final class TestNode implements AutoCloseable {
 
   public static TestNode start(Map<String, String> overrides) {
     TestNode node = new TestNode(config(overrides));
-    node.watch.attach();
+    node.watch.attach(node.eventLoops()::contains);
     node.vertx.deployVerticle(new MainVerticle(NodeSettings.from(node.config))).await();
     return node;
+  }
+
+  /** The ids of the threads of this node's event loops (each started by a task run on it). */
+  private Set<Long> eventLoops() {
+    Set<Long> ids = ConcurrentHashMap.newKeySet();
+    for (EventExecutor loop : ((VertxInternal) vertx).eventLoopGroup()) {
+      loop.submit(() -> ids.add(Thread.currentThread().getId())).syncUninterruptibly();
+    }
+    return ids;
   }
 
   public Vertx vertx() {
@@ -121,8 +135,14 @@ public final class TestNode implements AutoCloseable {
     final List<String> events = new CopyOnWriteArrayList<>();
     private LoopCpu cpu;
 
+    /** Watches every event loop of the JVM. */
     void attach() {
-      cpu = new LoopCpu();
+      attach(id -> true);
+    }
+
+    /** Watches the event loops whose thread ids pass {@code loops}. */
+    void attach(LongPredicate loops) {
+      cpu = new LoopCpu(loops);
       setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
       start();
       root().addAppender(this);
