@@ -73,6 +73,35 @@ drain() { # waits until the writers have emptied the bench node's queues, 10 min
   done
 }
 
+# counter NAME: a Locus counter on /metrics, summed over its tags
+counter() { curl -sf "$LOCUS_URL/metrics" | awk -v name="$1" 'index($0, name) == 1 {s += $NF} END {printf "%.0f", s}'; }
+# applied_start: before an ingest run, notes the counters, and in the background when its first operation is accepted
+applied_start() {
+  published0=$(counter locus_publish_operations_total); applied0=$(counter locus_write_operations_total)
+  rm -f "$WORK/first-accepted"
+  ( while (( $(counter locus_publish_operations_total) == published0 )); do sleep 0.1; done; date +%s%3N > "$WORK/first-accepted" ) &
+  first_accepted_watch=$!
+}
+# applied_end SCENARIO: after an ingest run, "<SCENARIO> applied": the records it got applied (readable from
+# Cassandra, and on the change feed for the serving tier) per second, from its first accepted operation until the
+# last accepted one was applied, and the backlog (accepted, not yet applied) its load left at its end
+applied_end() {
+  local published applied backlog t0 t1 deadline
+  kill "$first_accepted_watch" 2>/dev/null || true
+  published=$(( $(counter locus_publish_operations_total) - published0 ))
+  backlog=$(( published - ($(counter locus_write_operations_total) - applied0) ))
+  deadline=$(( $(date +%s) + 600 ))
+  while (( $(counter locus_write_operations_total) - applied0 < published )); do
+    (( $(date +%s) < deadline )) || { say "$1: accepted records were not applied in 10 min"; exit 1; }
+    sleep 0.1
+  done
+  t1=$(date +%s%3N)
+  t0=$(cat "$WORK/first-accepted" 2>/dev/null || echo "$t1")
+  applied=$(( $(counter locus_write_operations_total) - applied0 ))
+  echo "{\"scenario\":\"$1 applied\",\"system\":\"locus\",\"group\":\"write\",\"throughput\":$(awk -v n="$applied" -v ms="$(( t1 - t0 ))" 'BEGIN {printf "%.2f", ms > 0 ? n * 1000 / ms : 0}'),\"recordsPerRequest\":1,\"p50Ms\":0,\"p99Ms\":0,\"requests\":$applied,\"errors\":0,\"backlogAtEnd\":$backlog,\"applyMs\":$(( t1 - t0 ))}" \
+    | tee -a "$RESULTS" >&2
+}
+
 settle() { # flushes Cassandra and waits for its compactions, so that they do not run under a scenario
   scripts/services.sh nodetool flush > /dev/null 2>&1 || true
   local deadline=$(( $(date +%s) + 300 ))
@@ -246,14 +275,16 @@ settle
 
 say "ingest: one record per PUT, then 100 per POST"
 profile "ingest single" jfr
+applied_start
 run=$(gatling IngestSimulation "$LOCUS_URL" -Dlayer="$INGEST_LAYER" -Dusers=64 -Dduration="$DURATION")
 profiled
 record "$run" "PUT record" "ingest single" "locus" "write"
+applied_end "ingest single"
 drain
 settle
 
-say "change stream: from a write's acceptance to a subscriber, with single PUTs at half the rate just measured"
-single=$(grep '"scenario":"ingest single"' "$RESULTS" | tail -1 | grep -o '"throughput":[0-9.]*' | cut -d: -f2)
+say "change stream: from a write's acceptance to a subscriber, with single PUTs at half the applied rate just measured"
+single=$(grep '"scenario":"ingest single applied"' "$RESULTS" | tail -1 | grep -o '"throughput":[0-9.]*' | cut -d: -f2)
 half=$(awk -v rate="${single:-0}" 'BEGIN {printf "%.0f", rate / 2}')
 changes_url="$LOCUS_URL/0.1/layers/$INGEST_LAYER/changes"
 # The subscriber listens longer than the load lasts: Maven and Gatling take a while to start.
@@ -267,9 +298,11 @@ cat "$WORK/changes.jsonl" >> "$RESULTS"
 drain
 settle
 profile "ingest bulk" jfr
+applied_start
 run=$(gatling IngestSimulation "$LOCUS_URL" -Dlayer="$INGEST_LAYER" -Dusers=16 -Dbatch=100 -Dduration="$DURATION")
 profiled
 record "$run" "POST 100 records" "ingest bulk" "locus" "write" 100
+applied_end "ingest bulk"
 drain
 settle
 

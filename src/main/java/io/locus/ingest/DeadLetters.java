@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import io.locus.ops.Metrics;
 import io.locus.ops.RequestIds;
 import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import java.util.HashMap;
 import java.util.Locale;
@@ -54,6 +55,7 @@ final class DeadLetters {
     }
   }
 
+  /** Dead-letters a whole delivery (one that does not parse), then acks it; requeues it if the broker did not confirm. */
   void send(int shard, RabbitMQMessage message, Deliveries.Delivery delivery, Cause cause, String reason, int tries) {
     Object requestId = Deliveries.header(message, RequestIds.HEADER);
     LOG.atError()
@@ -71,6 +73,20 @@ final class DeadLetters {
               LOG.warn("could not dead-letter; requeued for another try: {}", failure.getMessage());
               deliveries.requeue(delivery);
             });
+  }
+
+  /**
+   * Dead-letters one operation of a delivery, alone, as JSON (as {@code locus dead-letters}
+   * redrives it); completes once the broker confirmed it. The delivery is its caller's to settle.
+   */
+  Future<Void> send(int shard, ShardMessage.Entry entry, Cause cause, String reason, int tries) {
+    LOG.atError()
+        .addKeyValue("requestId", entry.requestId())
+        .log("dead-lettering an operation of shard {} ({}, after {} tries): {}", shard, cause.tag(), tries, reason);
+    return publisher
+        .publish(topology.deadLetterExchange(), "", properties(shard, reason, tries, entry.requestId()), entry.op().toJson().toBuffer())
+        .onSuccess(v -> sent.get(cause).increment())
+        .onFailure(failure -> LOG.warn("could not dead-letter; its delivery is requeued for another try: {}", failure.getMessage()));
   }
 
   /** The properties of a dead letter from {@code shard}, failed for {@code reason} after {@code tries}. */

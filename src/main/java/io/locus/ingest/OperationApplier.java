@@ -19,13 +19,15 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Applies the operations delivered from the shard queues to Cassandra and settles each delivery:
- * acked only once Cassandra wrote everything it implies and the change it made is on the {@link
- * ChangeFeed}; sent to the {@link DeadLetters} when it
- * does not parse, when {@link RetryPolicy#WRITES} gives up on it, or when its layer does not
- * exist (read at SERIAL: never judged on a replica that is behind); requeued when it fails while
- * the writer is stopping or its connection lapsed. Nothing is acknowledged without being written
- * or dead-lettered. Operations on one record run one at a time, in queue order; a layer purge
+ * Applies the operations delivered from the shard queues to Cassandra and settles each delivery
+ * as one unit ({@link ShardMessage}: one operation or several). Each operation is written, with
+ * the change it made on the {@link ChangeFeed}, or sent alone to the {@link DeadLetters} when
+ * {@link RetryPolicy#WRITES} gives up on it or its layer does not exist (read at SERIAL: never
+ * judged on a replica that is behind): poison is judged per operation, and the others of its
+ * message are written all the same. The delivery is acked once every operation is written or
+ * dead-lettered (a message that does not parse is dead-lettered whole), and requeued when one
+ * fails while the writer is stopping or its connection lapsed. Nothing is acknowledged without
+ * being written or dead-lettered. Operations on one record run one at a time, in queue order; a layer purge
  * waits for every earlier operation of its shard, later ones wait for it, and the layer is
  * forgotten by the {@link LayerCache}. Not thread-safe: use it from one event-loop context.
  */
@@ -73,38 +75,55 @@ final class OperationApplier {
 
   void onMessage(int shard, RabbitMQMessage message) {
     Deliveries.Delivery delivery = deliveries.received(message);
-    WriteOp op;
+    List<ShardMessage.Entry> entries;
     try {
-      op = WriteOp.fromJson(message.body());
+      entries = ShardMessage.read(message);
     } catch (Failure poison) {
       deadLetters.send(shard, message, delivery, DeadLetters.Cause.MALFORMED, poison.getMessage(), 1);
       return;
     }
     // A delivery whose connection was replaced is the broker's again: stop retrying it.
     BooleanSupplier giveUp = () -> stopping.getAsBoolean() || deliveries.lapsed(delivery);
+    List<Future<Void>> settled = new ArrayList<>(entries.size());
+    for (ShardMessage.Entry entry : entries) {
+      settled.add(settle(shard, entry, giveUp));
+    }
+    Future.join(settled)
+        .onSuccess(
+            v -> {
+              deliveries.ack(delivery);
+              recordLag(message);
+            })
+        .onFailure(cause -> deliveries.requeue(delivery));
+  }
+
+  /**
+   * Applies one operation of a delivery, in its record's order; succeeds once it is written or,
+   * if it is poison or its layer is gone, once its dead letter is confirmed; fails when the
+   * delivery must go back to the broker (the writer stopping, the delivery lapsed, the dead letter
+   * not confirmed).
+   */
+  private Future<Void> settle(int shard, ShardMessage.Entry entry, BooleanSupplier giveUp) {
+    WriteOp op = entry.op();
     KeyedSequencer sequencer = shards.get(shard);
     Future<Void> applied =
         op.kind() == WriteOp.Kind.PURGE_LAYER
             ? sequencer.submitBarrier(() -> retrying(() -> purge(op, shard), giveUp))
             : sequencer.submit(op.recordKey(), () -> retrying(() -> applyIfLayerExists(op, shard), giveUp));
-    applied
-        .onSuccess(
-            v -> {
-              deliveries.ack(delivery);
-              appliedByKind.get(op.kind()).increment();
-              recordLag(message);
-            })
-        .onFailure(
-            cause -> {
-              if (giveUp.getAsBoolean()) {
-                deliveries.requeue(delivery);
-              } else if (cause instanceof LayerGone) {
-                deadLetters.send(shard, message, delivery, DeadLetters.Cause.LAYER_GONE, cause.getMessage(), 1);
-              } else {
-                deadLetters.send(
-                    shard, message, delivery, DeadLetters.Cause.POISON, cause.getMessage(), RetryPolicy.WRITES.poisonTries());
-              }
-            });
+    return applied.transform(
+        result -> {
+          if (result.succeeded()) {
+            appliedByKind.get(op.kind()).increment();
+            return Future.succeededFuture();
+          }
+          Throwable cause = result.cause();
+          if (giveUp.getAsBoolean()) {
+            return Future.failedFuture(cause);
+          }
+          return cause instanceof LayerGone
+              ? deadLetters.send(shard, entry, DeadLetters.Cause.LAYER_GONE, cause.getMessage(), 1)
+              : deadLetters.send(shard, entry, DeadLetters.Cause.POISON, cause.getMessage(), RetryPolicy.WRITES.poisonTries());
+        });
   }
 
   private Future<Void> retrying(Supplier<Future<Void>> attempt, BooleanSupplier giveUp) {

@@ -19,7 +19,6 @@ import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -30,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * replies only once RabbitMQ confirmed every one of them
  * (persistent messages on durable quorum queues), or fails with 503 at once when the broker is
  * unreachable and after {@code confirmTimeoutMs} when it does not confirm. Record operations go
- * to their record's shard queue; a layer purge goes to every shard. Each message carries the
- * request's id and its publication time as headers. Answers {@link Addresses#HEALTH_RABBITMQ}
+ * to their record's shard queue; a layer purge goes to every shard. Operations waiting for a
+ * shard while its last message awaits its confirm go out together in its next message ({@link
+ * GroupCommit}, {@link ShardMessage}), each with its request's id; a message carries its
+ * publication time as a header. Answers {@link Addresses#HEALTH_RABBITMQ}
  * and samples the depth of every shard queue and of the dead-letter queue for {@link
  * Metrics#QUEUE_MESSAGES}.
  *
@@ -47,6 +48,11 @@ public final class PublisherVerticle extends VerticleBase {
   private final RabbitSettings settings;
   private QueueTopology topology;
   private ConfirmedPublisher confirmed;
+  private GroupCommit commits;
+  /** The most operations one message of a shard carries. */
+  static final int MESSAGE_OPS = 256;
+  /** About the largest message of a shard, in bytes (a single larger operation goes alone). */
+  static final int MESSAGE_BYTES = 256 * 1024;
   /** Write batches published in one turn of the event loop: a burst of them waits for later turns. */
   static final int PUBLISHES_PER_TURN = 32;
 
@@ -65,6 +71,7 @@ public final class PublisherVerticle extends VerticleBase {
   public Future<?> start() {
     topology = new QueueTopology(settings);
     confirmed = new ConfirmedPublisher(vertx, settings, "publisher", this::onConnected);
+    commits = new GroupCommit(topology.shards(), MESSAGE_OPS, MESSAGE_BYTES, this::send);
     published = Metrics.registry().counter(Metrics.PUBLISHED);
     failed = Metrics.registry().counter(Metrics.PUBLISH_FAILED);
     return confirmed
@@ -96,7 +103,7 @@ public final class PublisherVerticle extends VerticleBase {
   }
 
   private int unconfirmed() {
-    return confirmed.unconfirmed();
+    return commits.held();
   }
 
   private void sampleQueues() {
@@ -124,20 +131,15 @@ public final class PublisherVerticle extends VerticleBase {
   private void publish(Message<WriteBatch> request) {
     List<WriteOp> batch = request.body().ops();
     String requestId = request.headers().get(RequestIds.HEADER);
-    Map<String, Object> headers = new HashMap<>();
-    headers.put(RequestIds.HEADER, requestId == null ? "-" : requestId);
-    headers.put(PUBLISHED_AT, System.currentTimeMillis());
-    AMQP.BasicProperties properties =
-        new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").headers(headers).build();
     List<Future<Void>> confirmed = new ArrayList<>(batch.size());
     for (WriteOp op : batch) {
-      Buffer body = Buffer.buffer(op.toJson().encode());
+      Buffer entry = ShardMessage.entry(op, requestId);
       if (op.kind() == WriteOp.Kind.PURGE_LAYER) {
         for (int shard = 0; shard < topology.shards(); shard++) {
-          confirmed.add(publishConfirmed(shard, properties, body));
+          confirmed.add(commits.add(shard, entry));
         }
       } else {
-        confirmed.add(publishConfirmed(topology.shardOf(op.layer(), op.id()), properties, body));
+        confirmed.add(commits.add(topology.shardOf(op.layer(), op.id()), entry));
       }
     }
     Future.all(confirmed)
@@ -156,8 +158,15 @@ public final class PublisherVerticle extends VerticleBase {
             });
   }
 
-  private Future<Void> publishConfirmed(int shard, AMQP.BasicProperties properties, Buffer body) {
-    return confirmed.publish(topology.exchange(), QueueTopology.routingKey(shard), properties, body);
+  /** Publishes one message of operations to {@code shard}, stamped with the time it went out. */
+  private Future<Void> send(int shard, Buffer message, int ops) {
+    AMQP.BasicProperties properties =
+        new AMQP.BasicProperties.Builder()
+            .deliveryMode(2)
+            .contentType(ShardMessage.CONTENT_TYPE)
+            .headers(Map.of(PUBLISHED_AT, System.currentTimeMillis()))
+            .build();
+    return confirmed.publish(topology.exchange(), QueueTopology.routingKey(shard), properties, message);
   }
 
   private void health(Message<Object> request) {

@@ -204,8 +204,9 @@ class DeadLettersCommandIT {
     assertThat(lines.get(0)).startsWith("AGE").contains("SHARD", "RECORD", "OP", "TRIES", "REQUEST", "REASON");
     assertThat(lines.get(1)).startsWith("2h00m").contains(LAYER + "/p1", "upsert", " 7 ", "req-p1", MISSING);
     assertThat(lines.get(2)).contains(LAYER + "/p2", "req-p2", MISSING);
+    // x-death times are whole seconds, and the listing comes a moment after the fixture.
     assertThat(lines.get(3))
-        .startsWith("10m00s")
+        .matches("10m0[0-5]s .*")
         .contains(OTHER_LAYER + "/r1", "delete", "unknown", "req-r1", "broker: delivery_limit (count 1, queue " + topology.shardQueue(topology.shardOf(OTHER_LAYER, "r1")) + ")");
     assertThat(lines.get(4)).contains("unknown", " 2 ", " 1 ", "req-bad", NOT_JSON);
     assertThat(lines.get(5)).startsWith("unknown").contains(OTHER_LAYER + "/plain").endsWith("unknown");

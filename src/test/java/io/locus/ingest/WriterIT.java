@@ -18,6 +18,9 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import com.rabbitmq.client.AMQP;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -133,6 +136,58 @@ class WriterIT {
       assertThat(String.valueOf(dead.properties().getHeaders().get("x-locus-error"))).contains("layer " + layer + " does not exist");
       assertThat(dead.properties().getHeaders()).containsKeys("x-locus-tries", "x-locus-dead-ms", "x-locus-shard");
       assertThat(layerGoneCount()).isEqualTo(before + 1);
+    } finally {
+      client.stop().await();
+    }
+  }
+
+  @Test
+  @DisplayName("a message of several operations is applied as one unit: the one whose layer is gone is dead-lettered alone, with its request id, the others are written")
+  void oneUnitPoisonPerOperation() {
+    QueueTopology topology = new QueueTopology(rabbit);
+    RabbitMQClient client = RabbitMQClient.create(NODE.node().vertx(), rabbit.clientOptions());
+    client.start().await();
+    try {
+      while (client.basicGet(topology.deadLetterQueue(), true).await() != null) {
+        // drain dead letters of earlier runs
+      }
+      String layer = NODE.http().newLayer("it.w.");
+      String gone = "it.w.gone." + System.nanoTime();
+      int shard = topology.shardOf(layer, "first");
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; ids.size() < 2; i++) {
+        if (topology.shardOf(layer, "unit-" + i) == shard) {
+          ids.add("unit-" + i);
+        }
+      }
+      String orphan = null;
+      for (int i = 0; orphan == null; i++) {
+        if (topology.shardOf(gone, "orphan-" + i) == shard) {
+          orphan = "orphan-" + i;
+        }
+      }
+      Buffer message =
+          ShardMessage.of(
+              List.of(
+                  ShardMessage.entry(upsert(layer, ids.get(0), 1, 1_600_000_000L, 0), "req-a"),
+                  ShardMessage.entry(upsert(gone, orphan, 2, 1_600_000_000L, 0), "req-orphan"),
+                  ShardMessage.entry(upsert(layer, ids.get(1), 3, 1_600_000_000L, 0), "req-b")));
+      client
+          .basicPublish(
+              topology.exchange(),
+              QueueTopology.routingKey(shard),
+              new AMQP.BasicProperties.Builder().deliveryMode(2).contentType(ShardMessage.CONTENT_TYPE).build(),
+              message)
+          .await();
+
+      RabbitMQMessage dead =
+          Eventually.await(Duration.ofSeconds(20), () -> client.basicGet(topology.deadLetterQueue(), true).await(), m -> m != null);
+      assertThat(WriteOp.fromJson(dead.body()).id()).isEqualTo(orphan);
+      assertThat(String.valueOf(dead.properties().getHeaders().get("x-request-id"))).isEqualTo("req-orphan");
+      for (String id : ids) {
+        NODE.http().awaitStatus("/0.1/records/" + layer + "/" + id, 200);
+      }
+      assertThat(client.basicGet(topology.deadLetterQueue(), true).await()).as("nothing else dead-lettered").isNull();
     } finally {
       client.stop().await();
     }

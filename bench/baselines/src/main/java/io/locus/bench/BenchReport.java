@@ -62,8 +62,10 @@ public final class BenchReport {
           new Comparison("k-nearest 20", "k-nearest", "PostGIS KNN <->"),
           new Comparison("write one record", "ingest single", "RabbitMQ publish + confirm"),
           new Comparison("write one record", "ingest single", "Cassandra insert"),
+          new Comparison("write one record, applied", "ingest single applied", "RabbitMQ publish + confirm"),
           new Comparison("write 100 records per request", "ingest bulk", "RabbitMQ publish + confirm"),
           new Comparison("write 100 records per request", "ingest bulk", "Cassandra insert"),
+          new Comparison("write 100 records per request, applied", "ingest bulk applied", "RabbitMQ publish + confirm"),
           new Comparison("import a file (locus import, 500 records per request)", "import CLI", "ingest bulk"));
 
   private static final Pattern TITLE = Pattern.compile("<title>Gatling Stats - (.*?)</title>");
