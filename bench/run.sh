@@ -98,7 +98,7 @@ applied_end() {
   t1=$(date +%s%3N)
   t0=$(cat "$WORK/first-accepted" 2>/dev/null || echo "$t1")
   applied=$(( $(counter locus_write_operations_total) - applied0 ))
-  echo "{\"scenario\":\"$1 applied\",\"system\":\"locus\",\"group\":\"write\",\"throughput\":$(awk -v n="$applied" -v ms="$(( t1 - t0 ))" 'BEGIN {printf "%.2f", ms > 0 ? n * 1000 / ms : 0}'),\"recordsPerRequest\":1,\"p50Ms\":0,\"p99Ms\":0,\"requests\":$applied,\"errors\":0,\"backlogAtEnd\":$backlog,\"applyMs\":$(( t1 - t0 ))}" \
+  echo "{\"scenario\":\"$1 applied\",\"system\":\"locus\",\"group\":\"write\",\"throughput\":$(awk -v n="$applied" -v ms="$(( t1 - t0 ))" 'BEGIN {printf "%.2f", (ms > 0 ? n * 1000 / ms : 0)}'),\"recordsPerRequest\":1,\"p50Ms\":0,\"p99Ms\":0,\"requests\":$applied,\"errors\":0,\"backlogAtEnd\":$backlog,\"applyMs\":$(( t1 - t0 ))}" \
     | tee -a "$RESULTS" >&2
 }
 

@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * message are written all the same. The delivery is acked once every operation is written or
  * dead-lettered (a message that does not parse is dead-lettered whole), and requeued when one
  * fails while the writer is stopping or its connection lapsed. Nothing is acknowledged without
- * being written or dead-lettered. Operations on one record run one at a time, in queue order; a layer purge
+ * being written or dead-lettered. At most {@code inFlightPerShard} operations of a shard are
+ * applied at once (the prefetch bounds messages, and a message may hold hundreds). Operations on one record run one at a time, in queue order; a layer purge
  * waits for every earlier operation of its shard, later ones wait for it, and the layer is
  * forgotten by the {@link LayerCache}. Not thread-safe: use it from one event-loop context.
  */
@@ -40,6 +41,8 @@ final class OperationApplier {
   private final DeadLetters deadLetters;
   private final BooleanSupplier stopping;
   private final List<KeyedSequencer> shards = new ArrayList<>();
+  /** Per shard, the operations applied at once, whatever the size of the messages. */
+  private final List<InFlightLimit> limits = new ArrayList<>();
   private final Timer lag =
       Timer.builder(Metrics.WRITE_LAG)
           .description("from a write's publication to its persistence in Cassandra")
@@ -51,6 +54,7 @@ final class OperationApplier {
   OperationApplier(
       Vertx vertx,
       int shardCount,
+      int inFlightPerShard,
       RecordWriter writer,
       ChangeFeed feed,
       LayerCache layers,
@@ -66,6 +70,7 @@ final class OperationApplier {
     this.stopping = stopping;
     for (int shard = 0; shard < shardCount; shard++) {
       shards.add(new KeyedSequencer());
+      limits.add(new InFlightLimit(inFlightPerShard));
     }
     for (WriteOp.Kind kind : WriteOp.Kind.values()) {
       appliedByKind.put(
@@ -106,10 +111,11 @@ final class OperationApplier {
   private Future<Void> settle(int shard, ShardMessage.Entry entry, BooleanSupplier giveUp) {
     WriteOp op = entry.op();
     KeyedSequencer sequencer = shards.get(shard);
+    InFlightLimit limit = limits.get(shard);
     Future<Void> applied =
         op.kind() == WriteOp.Kind.PURGE_LAYER
-            ? sequencer.submitBarrier(() -> retrying(() -> purge(op, shard), giveUp))
-            : sequencer.submit(op.recordKey(), () -> retrying(() -> applyIfLayerExists(op, shard), giveUp));
+            ? sequencer.submitBarrier(() -> limit.run(() -> retrying(() -> purge(op, shard), giveUp)))
+            : sequencer.submit(op.recordKey(), () -> limit.run(() -> retrying(() -> applyIfLayerExists(op, shard), giveUp)));
     return applied.transform(
         result -> {
           if (result.succeeded()) {

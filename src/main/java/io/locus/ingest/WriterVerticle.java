@@ -89,6 +89,7 @@ public final class WriterVerticle extends VerticleBase {
                   new OperationApplier(
                       vertx,
                       settings.shards(),
+                      settings.prefetch(),
                       writer,
                       new ChangeFeed(changes, topology),
                       new LayerCache(layers::exists, System::currentTimeMillis),
